@@ -1,0 +1,139 @@
+"""Reads and edits of the queue and agent directories.
+
+The interface → agent index is kept in memory because trackers resolve agents on every
+AgentCalled without I/O; it is rebuilt from the database after every change, so the database
+stays the one source of truth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.directory.models import AgentInterfaceRow, AgentRow, QueueRow
+from callcenter.directory.schemas import AgentSpec, QueueSpec
+from callcenter.errors import Conflict, NotFound
+from callcenter.storage.database import Database
+
+
+def queue_json(row: QueueRow) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "display_name": row.display_name,
+        "greeting": row.greeting,
+        "ring_threshold": row.ring_threshold,
+        "ring_cycle_s": row.ring_cycle_s,
+        "wrapup_s": row.wrapup_s,
+        "source": row.source,
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def agent_json(row: AgentRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "display_name": row.display_name,
+        "team": row.team,
+        "languages": list(row.languages),
+        "interfaces": [i.interface for i in row.interfaces],
+        "source": row.source,
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+class DirectoryService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._agent_by_interface: dict[str, str] = {}
+
+    def agent_for_interface(self, interface: str) -> str | None:
+        return self._agent_by_interface.get(interface)
+
+    async def refresh_index(self) -> None:
+        async with self._db.sessions() as session:
+            rows = (await session.execute(select(AgentInterfaceRow))).scalars().all()
+        self._agent_by_interface = {r.interface: r.agent_id for r in rows}
+
+    async def list_queues(self) -> list[QueueRow]:
+        async with self._db.sessions() as session:
+            return list((await session.scalars(select(QueueRow).order_by(QueueRow.name))).all())
+
+    async def get_queue(self, name: str) -> QueueRow:
+        async with self._db.sessions() as session:
+            row = await session.get(QueueRow, name)
+        if row is None:
+            raise NotFound("queue", name)
+        return row
+
+    async def put_queue(self, spec: QueueSpec, *, source: str = "directory") -> QueueRow:
+        async with self._db.transaction() as session:
+            row = await session.get(QueueRow, spec.name)
+            if row is None:
+                row = QueueRow(name=spec.name, source=source)
+                session.add(row)
+            row.display_name = spec.display_name
+            row.greeting = spec.greeting
+            row.ring_threshold = spec.ring_threshold
+            row.ring_cycle_s = spec.ring_cycle_s
+            row.wrapup_s = spec.wrapup_s
+        return row
+
+    async def delete_queue(self, name: str) -> None:
+        async with self._db.transaction() as session:
+            result = await session.execute(delete(QueueRow).where(QueueRow.name == name))
+        if not getattr(result, "rowcount", 0):
+            raise NotFound("queue", name)
+
+    async def list_agents(self) -> list[AgentRow]:
+        async with self._db.sessions() as session:
+            return list((await session.scalars(select(AgentRow).order_by(AgentRow.id))).all())
+
+    async def get_agent(self, agent_id: str) -> AgentRow:
+        async with self._db.sessions() as session:
+            row = await session.get(AgentRow, agent_id)
+        if row is None:
+            raise NotFound("agent", agent_id)
+        return row
+
+    async def put_agent(self, spec: AgentSpec, *, source: str = "directory") -> AgentRow:
+        async with self._db.transaction() as session:
+            await self._check_interfaces_free(session, spec)
+            row = await session.get(AgentRow, spec.id)
+            if row is None:
+                row = AgentRow(id=spec.id, source=source, interfaces=[])
+                session.add(row)
+            row.display_name = spec.display_name
+            row.team = spec.team
+            row.languages = list(spec.languages)
+            row.interfaces = [AgentInterfaceRow(interface=i) for i in spec.interfaces]
+        await self.refresh_index()
+        return await self.get_agent(spec.id)
+
+    async def delete_agent(self, agent_id: str) -> None:
+        async with self._db.transaction() as session:
+            row = await session.get(AgentRow, agent_id)
+            if row is None:
+                raise NotFound("agent", agent_id)
+            await session.delete(row)
+        await self.refresh_index()
+
+    async def _check_interfaces_free(self, session: AsyncSession, spec: AgentSpec) -> None:
+        if not spec.interfaces:
+            return
+        taken = (
+            await session.execute(
+                select(AgentInterfaceRow).where(
+                    AgentInterfaceRow.interface.in_(spec.interfaces),
+                    AgentInterfaceRow.agent_id != spec.id,
+                )
+            )
+        ).scalars().all()
+        if taken:
+            first = taken[0]
+            raise Conflict(
+                f"interface {first.interface} belongs to agent {first.agent_id}",
+                interface=first.interface,
+                agent_id=first.agent_id,
+            )

@@ -1,0 +1,6 @@
+"""Imports every table module so that the metadata is complete for migrations and tests."""
+
+from callcenter.directory import models as directory_models
+from callcenter.storage.base import Base
+
+__all__ = ["Base", "directory_models"]

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every handler module: typed app keys, JSON errors, health."""
