@@ -54,7 +54,8 @@ def test_settings_are_frozen() -> None:
 def test_config_file_is_read_and_environment_wins(tmp_path: Path) -> None:
     config = tmp_path / "callcenter.toml"
     config.write_text(
-        'site_timezone = "Asia/Urumqi"\narea_code = "021"\n[ami]\nhost = "pbx.local"\nport = 5039\n',
+        'site_timezone = "Asia/Urumqi"\narea_code = "021"\n'
+        '[ami]\nhost = "pbx.local"\nport = 5039\n',
         encoding="utf-8",
     )
     settings = load_settings(

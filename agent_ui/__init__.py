@@ -1,0 +1,1 @@
+"""Pages for agents and supervisors, served by the service without a build step."""

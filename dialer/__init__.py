@@ -1,0 +1,1 @@
+"""The outbound follow-up dialer: due jobs, claiming, pacing, originate, write-back."""

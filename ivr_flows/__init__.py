@@ -1,0 +1,1 @@
+"""Call flows the PBX runs against the service over FastAGI (survey, hotline front door)."""

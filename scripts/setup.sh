@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything the service and its tests need on a fresh Debian 12 machine (as root):
+# Debian packages, the bench PBX chroot (Asterisk 22 from Debian sid, cached outside the repo),
+# and the Python virtual environment with the project in editable mode. Idempotent: a second
+# run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+DEBS=(debootstrap postgresql-client redis-tools)
+missing=()
+for pkg in "${DEBS[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+bash .ci/install-pbx.sh
+
+PYTHON="${PYTHON:-python3}"
+if [[ ! -x .venv/bin/python ]]; then
+    log "creating .venv"
+    "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [[ ! -f "$stamp" ]]; then
+    log "installing Python packages"
+    .venv/bin/pip install -q --upgrade pip
+    .venv/bin/pip install -q -e '.[dev]'
+    rm -f .venv/.installed-* && touch "$stamp"
+fi
+log "ready"
