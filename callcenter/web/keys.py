@@ -7,11 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from callcenter.directory.reconcile import ReconcileReport
-    from callcenter.directory.service import DirectoryService
-    from callcenter.hub.base import Hub
-    from callcenter.settings import Settings
-    from callcenter.storage.database import Database
+    pass
 
 SETTINGS = web.AppKey["Settings"]("settings")
 DATABASE = web.AppKey["Database"]("database")
