@@ -1,0 +1,1 @@
+"""The PBX the service talks to; ``bench`` runs a real Asterisk for development and tests."""
