@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the service (HTTP, websockets, AMI link)").set_defaults(
         run=_serve)
     p = sub.add_parser("migrate", help="bring the database schema up to date")
-    p.add_argument("revision", nargs="?", default="head")
+    p.add_argument("revision", nargs="?", default="heads")
     p.set_defaults(run=_migrate)
     p = sub.add_parser("pbx", help="the bench PBX: a real Asterisk 22 on this machine")
     p.add_argument("action", choices=["up", "down", "status", "cli"])
