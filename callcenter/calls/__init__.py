@@ -1,0 +1,1 @@
+"""Inbound calls: live tracking, the R1 service level and the call registry (R4)."""

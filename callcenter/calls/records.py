@@ -1,0 +1,209 @@
+"""Turning a call's working state into the records others read: the immutable FinishedCall
+the registry stores (R4) and the LiveCall picture the dashboards show.
+
+R1 is applied here, once, when the call ends: the caller's wait and rings, each agent's
+rings, and whether a ring that stopped unanswered was that agent's miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from callcenter.calls import sla
+from callcenter.calls.model import (
+    AgentLeg,
+    ExitReason,
+    FinishedCall,
+    LegEnd,
+    LiveCall,
+    Phase,
+    QueueVisit,
+    VisitResult,
+)
+from callcenter.calls.state import CallState, LegState, VisitState
+from callcenter.settings import SlaSettings
+
+_EXIT_FOR = {
+    VisitResult.ANSWERED: ExitReason.ANSWERED,
+    VisitResult.TIMEOUT: ExitReason.QUEUE_TIMEOUT,
+    VisitResult.EMPTY: ExitReason.QUEUE_EMPTY,
+    VisitResult.FULL: ExitReason.QUEUE_FULL,
+    VisitResult.FORWARDED: ExitReason.FORWARDED,
+    VisitResult.INTERRUPTED: ExitReason.INTERRUPTED,
+}
+
+
+def utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def seconds(start: float, end: float) -> float:
+    """A duration from PBX timestamps, at the millisecond precision R1 counts rings at."""
+    return sla.to_ms(end - start) / 1000
+
+
+def exit_reason(call: CallState) -> ExitReason:
+    if call.answered_leg is not None:
+        return ExitReason.ANSWERED
+    if not call.visits:
+        return ExitReason.INTERRUPTED if call.interrupted else ExitReason.MENU_HANGUP
+    last = call.visits[-1]
+    if last.result is VisitResult.CALLER_HANGUP:
+        return ExitReason.RINGING_HANGUP if last.ringing_at_abandon else ExitReason.QUEUE_HANGUP
+    return _EXIT_FOR.get(last.result or VisitResult.FORWARDED, ExitReason.FORWARDED)
+
+
+def finished_call(
+    call: CallState, rule: SlaSettings, resolve_agent: Callable[[str], str | None]
+) -> FinishedCall:
+    """The one record of a call that has ended (`call.close` has run)."""
+    ended = call.ended_at if call.ended_at is not None else call.last_ts
+    answered_leg = call.answered_leg
+    wait_s: float | None = None
+    caller_rings: int | None = None
+    within: bool | None = None
+    if call.queued_at is not None:
+        stop = call.answered_at
+        if stop is None:
+            left = call.visits[-1].left_at if call.visits else None
+            stop = left if left is not None else ended
+        wait_s = seconds(call.queued_at, stop)
+        caller_rings = sla.rings(wait_s, rule.ring_cycle_s)
+        if call.answered_at is not None:
+            within = sla.within_rule(
+                wait_s, max_rings=rule.max_rings, ring_cycle_s=rule.ring_cycle_s
+            )
+        elif not call.interrupted:
+            within = False
+    menu_end = call.queued_at if call.queued_at is not None else ended
+    reason = exit_reason(call)
+    last_visit = call.visits[-1] if call.visits else None
+    return FinishedCall(
+        call_id=call.call_id,
+        caller_num_raw=call.caller_num,
+        caller_num_e164=call.caller_e164,
+        caller_name=call.caller_name,
+        queue=call.visits[0].queue if call.visits else (call.hotline_queue or None),
+        entered_at=utc(call.entered_at),
+        queued_at=utc(call.queued_at) if call.queued_at is not None else None,
+        answered_at=utc(call.answered_at) if call.answered_at is not None else None,
+        ended_at=utc(ended),
+        menu_s=seconds(call.entered_at, menu_end) if call.via_hotline else None,
+        wait_s=wait_s,
+        caller_rings=caller_rings,
+        within_rule=within,
+        answered_by_agent=resolve_agent(answered_leg.interface) if answered_leg else None,
+        answered_interface=answered_leg.interface if answered_leg else None,
+        talk_s=_talk_s(call),
+        exit_reason=reason,
+        abandon_position=(
+            last_visit.abandon_position
+            if last_visit and reason is not ExitReason.ANSWERED
+            else None
+        ),
+        interrupted=call.interrupted,
+        visits=tuple(_visit(v, ended) for v in call.visits),
+        legs=_legs(call, rule, resolve_agent, ended),
+    )
+
+
+def _talk_s(call: CallState) -> float | None:
+    if call.answered_leg is None:
+        return None
+    total = 0.0
+    for leg in call.legs.values():
+        if leg.answered and leg.answer_ts is not None and leg.talk_end is not None:
+            total += seconds(leg.answer_ts, leg.talk_end)
+    return round(total, 3)
+
+
+def _visit(visit: VisitState, ended: float) -> QueueVisit:
+    return QueueVisit(
+        seq=visit.seq,
+        queue=visit.queue,
+        joined_at=utc(visit.joined_at),
+        left_at=utc(visit.left_at if visit.left_at is not None else ended),
+        position=visit.position,
+        result=visit.result or VisitResult.FORWARDED,
+    )
+
+
+def _legs(
+    call: CallState,
+    rule: SlaSettings,
+    resolve_agent: Callable[[str], str | None],
+    ended: float,
+) -> tuple[AgentLeg, ...]:
+    # R1 ring-all: a colleague's answer excuses the others only if it came within the rule,
+    # counted on the colleague's own phone.
+    answerer_rings: dict[int, int] = {}
+    for leg in call.legs.values():
+        if leg.answered and leg.answer_ts is not None:
+            ring_s = seconds(leg.rang_at, leg.answer_ts)
+            answerer_rings.setdefault(leg.visit.seq, sla.rings(ring_s, rule.ring_cycle_s))
+    return tuple(
+        _leg(leg, rule, resolve_agent, ended, answerer_rings.get(leg.visit.seq))
+        for leg in call.legs.values()
+    )
+
+
+def _leg(
+    leg: LegState,
+    rule: SlaSettings,
+    resolve_agent: Callable[[str], str | None],
+    ended: float,
+    colleague_rings: int | None,
+) -> AgentLeg:
+    stop = leg.answer_ts if leg.answered and leg.answer_ts is not None else leg.ended_at
+    stop = stop if stop is not None else ended
+    ring_s = seconds(leg.rang_at, stop)
+    end = leg.end if leg.end is not None else LegEnd.CANCELLED
+    return AgentLeg(
+        seq=leg.seq,
+        visit_seq=leg.visit.seq,
+        queue=leg.visit.queue,
+        leg_id=leg.leg_id,
+        interface=leg.interface,
+        member_name=leg.member_name,
+        agent_id=resolve_agent(leg.interface),
+        rang_at=utc(leg.rang_at),
+        ended_at=utc(stop),
+        ring_s=ring_s,
+        rings=sla.rings(ring_s, rule.ring_cycle_s),
+        answered=leg.answered,
+        missed=not leg.answered and sla.agent_missed(end, colleague_rings, rule.max_rings),
+        ended_by=end,
+    )
+
+
+def live_call(call: CallState, *, ended: bool = False) -> LiveCall:
+    """What a wallboard or screen-pop needs to know about the call right now."""
+    visit = call.visits[-1] if call.visits else None
+    ringing = tuple(leg.interface for leg in (visit.legs if visit else ()) if leg.ended_at is None)
+    answered = call.answered_leg
+    if ended:
+        phase = Phase.ENDED
+    elif answered is not None and answered.talk_end is None:
+        phase = Phase.TALKING
+    elif visit is None:
+        phase = Phase.MENU
+    elif visit.result is None and visit.abandoned_at is None:
+        phase = Phase.RINGING if ringing else Phase.WAITING
+    else:
+        phase = Phase.AFTER_QUEUE
+    return LiveCall(
+        call_id=call.call_id,
+        caller_num=call.caller_num,
+        caller_num_e164=call.caller_e164,
+        caller_name=call.caller_name,
+        phase=phase,
+        entered_ts=call.entered_at,
+        queue=visit.queue if visit else (call.hotline_queue or None),
+        queued_ts=call.queued_at,
+        position=visit.position if visit else None,
+        ringing=ringing,
+        answered_ts=call.answered_at,
+        answered_interface=answered.interface if answered else None,
+        in_doubt=call.doubt_ts is not None,
+    )

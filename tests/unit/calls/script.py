@@ -1,0 +1,160 @@
+"""Hand-written PBX event sequences for the call tracker, in Asterisk 22's order.
+
+Times are seconds after T0 so that a test reads like the call it describes. Recorded bench
+transcripts will replace and extend these; the shapes follow ARCHITECTURE.md "AMI facts".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from callcenter.calls.model import FinishedCall, LiveCall
+from callcenter.calls.tracker import CallTracker
+from callcenter.events import (
+    AgentAnswered,
+    AgentCallCompleted,
+    AgentDumped,
+    AgentRingNoAnswer,
+    AgentRung,
+    CallerAbandoned,
+    CallerJoinedQueue,
+    CallerLeftQueue,
+    ChannelSnapshot,
+    DialEnded,
+    HotlineEntered,
+    LegHungUp,
+    PbxEvent,
+    PbxSnapshot,
+    QueueExited,
+)
+from callcenter.settings import SlaSettings
+
+T0 = 1_790_000_000.0
+QUEUE = "hotline"
+AGENTS = {
+    "PJSIP/5001": "zhang.wei",
+    "PJSIP/5002": "li.na",
+    "PJSIP/5003": "wang.fang",
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One caller: `call` is the Linkedid, the caller's leg has the same Uniqueid."""
+
+    call: str = "1790000000.1"
+    number: str = "13800138000"
+    name: str = "Zhang San"
+    queue: str = QUEUE
+
+    @property
+    def leg(self) -> str:
+        return self.call
+
+    def agent_leg(self, interface: str) -> str:
+        return f"{self.call}-{interface[-4:]}"
+
+    def hotline(self, t: float) -> HotlineEntered:
+        return HotlineEntered(T0 + t, self.call, self.leg, self.number, self.name, self.queue)
+
+    def join(self, t: float, position: int = 1, queue: str | None = None) -> CallerJoinedQueue:
+        q = queue or self.queue
+        return CallerJoinedQueue(T0 + t, self.call, self.leg, q, position, self.number, self.name)
+
+    def leave(self, t: float, position: int = 1, queue: str | None = None) -> CallerLeftQueue:
+        return CallerLeftQueue(T0 + t, self.call, self.leg, queue or self.queue, position)
+
+    def abandon(
+        self, t: float, position: int = 1, hold_s: float = 0.0, queue: str | None = None
+    ) -> CallerAbandoned:
+        q = queue or self.queue
+        return CallerAbandoned(T0 + t, self.call, self.leg, q, position, position, hold_s)
+
+    def exited(self, t: float, status: str, queue: str | None = None) -> QueueExited:
+        return QueueExited(T0 + t, self.call, self.leg, queue or self.queue, status)
+
+    def rung(self, t: float, interface: str, queue: str | None = None) -> AgentRung:
+        return AgentRung(
+            T0 + t, self.call, self.agent_leg(interface), self.agent_leg(interface),
+            queue or self.queue, interface, AGENTS.get(interface, interface),
+            self.number, self.name,
+        )
+
+    def ring_no_answer(self, t: float, interface: str, ring_s: float) -> AgentRingNoAnswer:
+        return AgentRingNoAnswer(
+            T0 + t, self.call, self.agent_leg(interface), self.agent_leg(interface),
+            self.queue, interface, AGENTS.get(interface, interface), ring_s,
+        )
+
+    def dial_end(self, t: float, interface: str, status: str) -> DialEnded:
+        return DialEnded(T0 + t, self.call, self.leg, self.agent_leg(interface), status)
+
+    def connect(
+        self, t: float, interface: str, hold_s: float = 0, ring_s: float = 0
+    ) -> AgentAnswered:
+        return AgentAnswered(
+            T0 + t, self.call, self.agent_leg(interface), self.agent_leg(interface),
+            self.queue, interface, AGENTS.get(interface, interface), hold_s, ring_s,
+        )
+
+    def complete(self, t: float, interface: str, talk_s: float = 0) -> AgentCallCompleted:
+        return AgentCallCompleted(
+            T0 + t, self.call, self.agent_leg(interface), self.agent_leg(interface),
+            self.queue, interface, AGENTS.get(interface, interface), 0, talk_s, "caller",
+        )
+
+    def dump(self, t: float, interface: str) -> AgentDumped:
+        return AgentDumped(
+            T0 + t, self.call, self.agent_leg(interface), self.agent_leg(interface),
+            self.queue, interface, AGENTS.get(interface, interface),
+        )
+
+    def hangup(self, t: float, leg: str | None = None) -> LegHungUp:
+        return LegHungUp(T0 + t, self.call, leg or self.leg, "PJSIP/trunk-0001", 16, "Normal")
+
+    def answered_by(
+        self, interface: str, *, join: float, rung: float, answer: float, end: float
+    ) -> list[PbxEvent]:
+        """The whole Asterisk 22 sequence of a call one agent answers, then hang-up."""
+        return [
+            self.hotline(0.0),
+            self.join(join),
+            self.rung(rung, interface),
+            self.dial_end(answer, interface, "ANSWER"),
+            self.leave(answer + 0.001),
+            self.connect(answer + 0.002, interface),
+            self.complete(end, interface),
+            self.hangup(end + 0.01),
+        ]
+
+    def channel(self) -> ChannelSnapshot:
+        return ChannelSnapshot(self.call, self.leg, "PJSIP/trunk-0001", "Up")
+
+
+def snapshot(t: float, *calls: Call) -> PbxSnapshot:
+    return PbxSnapshot(T0 + t, (), tuple(c.channel() for c in calls))
+
+
+@dataclass
+class Harness:
+    """A tracker wired to lists, as the service wires it to the registry and the hub."""
+
+    sla: SlaSettings = field(default_factory=SlaSettings)
+    finished: list[FinishedCall] = field(default_factory=list)
+    changes: list[LiveCall] = field(default_factory=list)
+    tracker: CallTracker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tracker = CallTracker(
+            self.sla, AGENTS.get, self.finished.append, self.changes.append, area_code="10"
+        )
+
+    def feed(self, *events: PbxEvent | list[PbxEvent]) -> Harness:
+        for item in events:
+            for event in item if isinstance(item, list) else [item]:
+                self.tracker.on_event(event)
+        return self
+
+    def only(self) -> FinishedCall:
+        assert len(self.finished) == 1, self.finished
+        return self.finished[0]
