@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from callcenter.calls import http as calls_http
 from callcenter.directory import http as directory_http
 from callcenter.directory.service import DirectoryService
 from callcenter.hub import Hub, MemoryHub, RedisHub
+from callcenter.pipeline import pbx_pipeline
 from callcenter.settings import Settings
 from callcenter.storage import migrate
 from callcenter.storage.database import open_database
@@ -60,7 +62,8 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[json_errors])
     app[SETTINGS] = settings
     app[RECONCILE_REPORTS] = []
-    app.cleanup_ctx.extend([_database, _hub, _directory])
+    app.cleanup_ctx.extend([_database, _hub, _directory, pbx_pipeline])
     app.router.add_get("/health", health)
     app.router.add_routes(directory_http.routes)
+    app.router.add_routes(calls_http.routes)
     return app

@@ -44,6 +44,18 @@ def _pbx(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _scenario(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from callcenter.pbx.recording import run_scenarios
+
+    record_dir = Path(args.record) if args.record else None
+    for path in asyncio.run(run_scenarios(settings.ami, args.names, record_dir=record_dir)):
+        print(path)
+    return 0
+
+
 def _settings(settings: Settings, args: argparse.Namespace) -> int:
     print(settings)
     print("read from:", ", ".join(setting_names()))
@@ -67,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--production", action="store_true",
                    help="load only the production configuration, without the bench overlay")
     p.set_defaults(run=_pbx)
+    p = sub.add_parser("scenario", help="place the bench's test calls (callcenter.pbx.scenarios)")
+    p.add_argument("names", nargs="*", help="scenario names (default: all, side by side)")
+    p.add_argument("--record", metavar="DIR", help="record each scenario's AMI transcript")
+    p.set_defaults(run=_scenario)
     sub.add_parser("settings", help="print the settings in force").set_defaults(run=_settings)
     return parser
 

@@ -84,10 +84,10 @@ SCENARIOS: dict[str, Scenario] = {
             "answered_after_4_rings",
             {"1071": ("1", "15")},
             (Caller("13900000002", "bench-q7"),
-             Caller("13900000003", "bench-q7", delay_s=1.0)),
+             Caller("13900000003", "bench-q7", delay_s=1.0, patience_s=20)),
             duration_s=22,
             description="the only agent talks 15 s with a first caller; the second waits "
-                        "about 16.5 s: 4 rings, a breach",
+                        "about 16.5 s: 4 rings, a breach, and hangs up 20 s after entering",
         ),
         Scenario(
             "first_rings_out_second_answers",

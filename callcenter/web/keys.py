@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiohttp import web
 
-if TYPE_CHECKING:
-    pass
+from callcenter.calls.registry import CallRegistry
+from callcenter.calls.tracker import CallTracker
+from callcenter.directory.reconcile import ReconcileReport
+from callcenter.directory.service import DirectoryService
+from callcenter.hub.base import Hub
+from callcenter.settings import Settings
+from callcenter.storage.database import Database
 
-SETTINGS = web.AppKey["Settings"]("settings")
-DATABASE = web.AppKey["Database"]("database")
-HUB = web.AppKey["Hub"]("hub")
-DIRECTORY = web.AppKey["DirectoryService"]("directory")
-RECONCILE_REPORTS = web.AppKey["list[ReconcileReport]"]("reconcile_reports")
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", Database)
+HUB = web.AppKey("hub", Hub)
+DIRECTORY = web.AppKey("directory", DirectoryService)
+RECONCILE_REPORTS = web.AppKey("reconcile_reports", list[ReconcileReport])
+CALL_REGISTRY = web.AppKey("call_registry", CallRegistry)
+CALL_TRACKER = web.AppKey("call_tracker", CallTracker)

@@ -1,0 +1,115 @@
+"""REST views of the call registry and live calls: /api/calls, /api/sla, /api/calls/live.
+
+Intervals are given as ISO-8601 times (a time without a zone is read in the site's zone) and
+default to today in the site zone, which is what a supervisor means by "today's figures".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from callcenter.auth.roles import Role, require
+from callcenter.calls.model import AgentLeg, FinishedCall
+from callcenter.calls.sla import Breach, Figure, ServiceLevel
+from callcenter.errors import InvalidInput
+from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER, SETTINGS
+
+routes = web.RouteTableDef()
+
+REPORT_ROLES = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+
+
+def _interval(request: web.Request) -> tuple[datetime, datetime, str | None]:
+    zone = request.app[SETTINGS].zone
+    today = datetime.combine(datetime.now(zone).date(), time(0), zone)
+
+    def parse(key: str, default: datetime) -> datetime:
+        raw = request.query.get(key)
+        if raw is None:
+            return default
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput(key, f"{raw!r} is not an ISO-8601 time") from None
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+
+    since = parse("since", today)
+    until = parse("until", since + timedelta(days=1))
+    if until <= since:
+        raise InvalidInput("until", "must be after since")
+    return since, until, request.query.get("queue") or None
+
+
+def _leg_json(leg: AgentLeg) -> dict[str, Any]:
+    data = asdict(leg)
+    data["rang_at"] = leg.rang_at.isoformat()
+    data["ended_at"] = leg.ended_at.isoformat()
+    return data
+
+
+def call_json(call: FinishedCall) -> dict[str, Any]:
+    data = {k: v for k, v in asdict(call).items() if k not in ("visits", "legs")}
+    for key in ("entered_at", "queued_at", "answered_at", "ended_at"):
+        value = getattr(call, key)
+        data[key] = value.isoformat() if value else None
+    data["visits"] = [
+        {**asdict(v), "joined_at": v.joined_at.isoformat(), "left_at": v.left_at.isoformat()}
+        for v in call.visits
+    ]
+    data["legs"] = [_leg_json(leg) for leg in call.legs]
+    return data
+
+
+def _figure_json(figure: Figure) -> dict[str, Any]:
+    return {"name": figure.name, "formula": figure.formula, "numerator": figure.numerator,
+            "denominator": figure.denominator, "value": figure.value}
+
+
+def service_level_json(level: ServiceLevel) -> dict[str, Any]:
+    counts = {k: getattr(level, k) for k in ("listed", "interrupted", "offered", "answered",
+                                             "answered_within", "abandoned", "short_abandons")}
+    return {**counts, "standard": _figure_json(level.standard),
+            "excluding_short_abandons": _figure_json(level.excluding_short_abandons)}
+
+
+def breach_json(breach: Breach) -> dict[str, Any]:
+    return {"call_id": breach.call.call_id, "rings": breach.rings,
+            "wait_s": breach.call.wait_s, "queue": breach.call.queue,
+            "caller": breach.call.caller_num_e164 or breach.call.caller_num_raw,
+            "answered_by_agent": breach.call.answered_by_agent,
+            "exit_reason": str(breach.call.exit_reason),
+            "let_ring": [{"agent_id": leg.agent_id, "interface": leg.interface,
+                          "rings": leg.rings, "ended_by": str(leg.ended_by)}
+                         for leg in breach.let_ring]}
+
+
+@routes.get("/api/calls")
+@require(*REPORT_ROLES)
+async def list_calls(request: web.Request) -> web.Response:
+    since, until, queue = _interval(request)
+    calls = await request.app[CALL_REGISTRY].fetch_calls(since, until, queue)
+    return web.json_response({"since": since.isoformat(), "until": until.isoformat(),
+                              "calls": [call_json(c) for c in calls]})
+
+
+@routes.get("/api/sla")
+@require(*REPORT_ROLES)
+async def service_level(request: web.Request) -> web.Response:
+    since, until, queue = _interval(request)
+    registry = request.app[CALL_REGISTRY]
+    level = await registry.service_level(since, until, queue)
+    found = await registry.breaches(since, until, queue)
+    return web.json_response({"since": since.isoformat(), "until": until.isoformat(),
+                              "queue": queue, "service_level": service_level_json(level),
+                              "breaches": [breach_json(b) for b in found]})
+
+
+@routes.get("/api/calls/live")
+@require(*REPORT_ROLES)
+async def live_calls(request: web.Request) -> web.Response:
+    calls = request.app[CALL_TRACKER].live_calls()
+    return web.json_response({"calls": [asdict(c) for c in calls]})

@@ -1,0 +1,128 @@
+"""The PBX event pipeline: AMI link → trackers (live state) → registry writer and hub.
+
+Events are applied to live state synchronously, in arrival order; everything that needs I/O
+(database writes, pub/sub) happens in tasks fed from memory, so a slow database never
+stalls the AMI socket (Asterisk drops a session that does not drain within 100 ms).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import asdict
+from typing import Any
+
+from aiohttp import web
+
+from callcenter.ami import AmiLink
+from callcenter.calls.model import LiveCall
+from callcenter.calls.registry import CallRegistry, RegistryWriter
+from callcenter.calls.tracker import CallTracker
+from callcenter.directory.pbx_sync import DirectoryReconciler
+from callcenter.hub.base import Hub, HubUnavailable
+from callcenter.web.health import PBX_LINK
+from callcenter.web.keys import (
+    CALL_REGISTRY,
+    CALL_TRACKER,
+    DATABASE,
+    DIRECTORY,
+    HUB,
+    RECONCILE_REPORTS,
+    SETTINGS,
+)
+
+log = logging.getLogger(__name__)
+
+AMI_LINK = web.AppKey("ami_link", AmiLink)
+REGISTRY_WRITER = web.AppKey("registry_writer", RegistryWriter)
+RECONCILER = web.AppKey("directory_reconciler", DirectoryReconciler)
+
+LIVE_CALLS_CHANNEL = "calls.live"
+
+
+class LiveRelay:
+    """Publishes live-call changes to the hub from its own task.
+
+    The tracker calls `offer` on the event path; a bounded buffer keeps the newest changes if
+    the hub falls behind (a page that misses a change gets the next snapshot), and the
+    registry, not the hub, is where nothing may be lost.
+    """
+
+    def __init__(self, hub: Hub, limit: int = 10_000) -> None:
+        self._hub = hub
+        self._pending: deque[LiveCall] = deque(maxlen=limit)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def offer(self, call: LiveCall) -> None:
+        self._pending.append(call)
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="live-relay")
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                call = self._pending.popleft()
+                try:
+                    await self._hub.publish(LIVE_CALLS_CHANNEL, asdict(call))
+                except HubUnavailable as exc:
+                    log.warning("live call update not published: %s", exc)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
+class LinkHealth:
+    """The `/health` view of the AMI link and of the registry writer behind it."""
+
+    def __init__(self, link: AmiLink, writer: RegistryWriter) -> None:
+        self._link = link
+        self._writer = writer
+
+    def health(self) -> dict[str, Any]:
+        state = self._link.state
+        return {
+            "ok": state.connected,
+            "state": "connected" if state.connected else "disconnected",
+            **asdict(state),
+            "registry_backlog": self._writer.backlog,
+        }
+
+
+async def pbx_pipeline(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    registry = CallRegistry(app[DATABASE], sla_settings=settings.sla)
+    writer = RegistryWriter(registry)
+    relay = LiveRelay(app[HUB])
+    tracker = CallTracker(
+        settings.sla,
+        resolve_agent=app[DIRECTORY].agent_for_interface,
+        sink=writer.submit,
+        on_change=relay.offer,
+        region=settings.phone_region,
+        area_code=settings.area_code,
+    )
+    reconciler = DirectoryReconciler(app[DIRECTORY], app[RECONCILE_REPORTS])
+    link = AmiLink(settings.ami, consumers=[tracker, reconciler])
+    app[CALL_REGISTRY] = registry
+    app[CALL_TRACKER] = tracker
+    app[REGISTRY_WRITER] = writer
+    app[RECONCILER] = reconciler
+    app[AMI_LINK] = link
+    app[PBX_LINK] = LinkHealth(link, writer)
+    writer.start()
+    relay.start()
+    await link.start()
+    yield
+    await link.stop()
+    await reconciler.close()
+    await relay.stop()
+    await writer.stop()
