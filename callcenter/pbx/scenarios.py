@@ -61,13 +61,36 @@ class Caller:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberStep:
+    """An agent logging in, pausing, resuming or logging out at `at_s` into the scenario."""
+
+    at_s: float
+    action: str  # QueueAdd | QueuePause | QueueUnpause | QueueRemove
+    queue: str
+    ext: str
+    reason: str = ""
+
+    def headers(self) -> tuple[str, dict[str, str]]:
+        interface = f"Local/{self.ext}@bench-agents/n"
+        if self.action == "QueueAdd":
+            return "QueueAdd", {"Queue": self.queue, "Interface": interface,
+                                "MemberName": f"agent{self.ext}",
+                                "StateInterface": f"Local/{self.ext}@bench-agents"}
+        if self.action in ("QueuePause", "QueueUnpause"):
+            paused = "true" if self.action == "QueuePause" else "false"
+            return "QueuePause", {"Queue": self.queue, "Interface": interface,
+                                  "Paused": paused, "Reason": self.reason}
+        return "QueueRemove", {"Queue": self.queue, "Interface": interface}
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     name: str
     agents: Mapping[str, tuple[str, str]]  # extension -> (ring seconds|never|busy, talk s)
     callers: tuple[Caller, ...]
     duration_s: float
     description: str = ""
-    tags: tuple[str, ...] = field(default=())
+    members: tuple[MemberStep, ...] = field(default=())
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -126,6 +149,21 @@ SCENARIOS: dict[str, Scenario] = {
             description="Queue() gives up after 5 s while the agent rings",
         ),
         Scenario(
+            "agent_logs_in_pauses_takes_a_call_and_logs_out",
+            {"1201": ("2", "2")},
+            (Caller("13900000012", "bench-dynamic", delay_s=4.0),),
+            duration_s=13,
+            description="1201 logs in, pauses for a break, resumes, takes a call "
+                        "(rings 2 s, talks 2 s), pauses for wrap-up and logs out",
+            members=(
+                MemberStep(0.0, "QueueAdd", "bench-dynamic", "1201"),
+                MemberStep(1.0, "QueuePause", "bench-dynamic", "1201", "break"),
+                MemberStep(2.5, "QueueUnpause", "bench-dynamic", "1201"),
+                MemberStep(10.0, "QueuePause", "bench-dynamic", "1201", "wrap-up"),
+                MemberStep(12.0, "QueueRemove", "bench-dynamic", "1201"),
+            ),
+        ),
+        Scenario(
             "two_calls_at_once",
             {"1021": ("2", "3"), "1022": ("4", "3")},
             (Caller("13900000009", "bench-q2"), Caller("13900000010", "bench-q2")),
@@ -151,11 +189,18 @@ async def place_caller(pbx: PbxActions, caller: Caller) -> str:
     return leg_id
 
 
+async def member_step(pbx: PbxActions, step: MemberStep) -> None:
+    await asyncio.sleep(step.at_s)
+    name, headers = step.headers()
+    await pbx.action(name, headers)
+
+
 async def run(pbx: PbxActions, scenarios: Sequence[Scenario], *, settle_s: float = 1.0) -> None:
     """Run scenarios side by side and return once the longest has had its time."""
     for scenario in scenarios:
         await set_agents(pbx, scenario.agents)
+    steps = [member_step(pbx, m) for s in scenarios for m in s.members]
     callers = [place_caller(pbx, c) for s in scenarios for c in s.callers]
-    await asyncio.gather(*callers)
+    await asyncio.gather(*steps, *callers)
     longest = max((s.duration_s for s in scenarios), default=0.0)
     await asyncio.sleep(longest + settle_s)
