@@ -139,9 +139,8 @@ class PresenceTracker:
         self._legs = {leg: name for name, m in fresh.items()
                       for leg in (*m.ringing, *m.talking)}
         for name in sorted(changed):
-            member = self._interfaces.get(name)
-            if member is not None:
-                member.since = snapshot.ts
+            if name in fresh:
+                fresh[name].since = snapshot.ts
             self._publish(name)
 
     def on_link_lost(self, ts: float) -> None:
