@@ -1,6 +1,7 @@
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from callcenter.app import create_app
@@ -9,16 +10,17 @@ from callcenter.settings import load_settings
 pytestmark = pytest.mark.integration
 
 AiohttpClient = Any
+Client = TestClient[web.Request, web.Application]
 
 
 @pytest.fixture
-async def client(database_url: str, aiohttp_client: AiohttpClient) -> TestClient:
+async def client(database_url: str, aiohttp_client: AiohttpClient) -> Client:
     app = create_app(load_settings({"DATABASE_URL": database_url}))
-    test_client: TestClient = await aiohttp_client(app)
+    test_client: Client = await aiohttp_client(app)
     return test_client
 
 
-async def test_queue_is_created_read_edited_and_deleted(client: TestClient) -> None:
+async def test_queue_is_created_read_edited_and_deleted(client: Client) -> None:
     created = await client.post("/api/queues", json={
         "name": "hotline", "display_name": "售后热线", "greeting": "您好,我能帮您什么?",
         "ring_threshold": 3, "wrapup_s": 20})
@@ -34,7 +36,7 @@ async def test_queue_is_created_read_edited_and_deleted(client: TestClient) -> N
     assert (await missing.json())["error"]["id"] == "not-found"
 
 
-async def test_agent_interfaces_are_unique_across_agents(client: TestClient) -> None:
+async def test_agent_interfaces_are_unique_across_agents(client: Client) -> None:
     first = await client.post("/api/agents", json={
         "id": "li.na", "display_name": "李娜", "team": "A", "languages": ["zh", "yue"],
         "interfaces": ["PJSIP/5001"]})
@@ -59,7 +61,7 @@ async def test_agent_interfaces_are_unique_across_agents(client: TestClient) -> 
     ],
 )
 async def test_wrong_payload_gets_invalid_input_naming_the_field(
-    client: TestClient, path: str, body: Any, field: str
+    client: Client, path: str, body: Any, field: str
 ) -> None:
     response = await client.post(path, json=body)
     assert response.status == 400
@@ -68,14 +70,14 @@ async def test_wrong_payload_gets_invalid_input_naming_the_field(
     assert error["details"]["field"] == field
 
 
-async def test_malformed_json_gets_invalid_input(client: TestClient) -> None:
+async def test_malformed_json_gets_invalid_input(client: Client) -> None:
     response = await client.post("/api/agents", data=b"{not json",
                                  headers={"Content-Type": "application/json"})
     assert response.status == 400
     assert (await response.json())["error"]["id"] == "invalid-input"
 
 
-async def test_health_reports_pbx_database_and_redis(client: TestClient) -> None:
+async def test_health_reports_pbx_database_and_redis(client: Client) -> None:
     response = await client.get("/health")
     body = await response.json()
     assert response.status == 200
