@@ -13,19 +13,44 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+import agent_ui
+from callcenter.agents import http as agents_http
+from callcenter.agents import ws as agents_ws
+from callcenter.agents.setup import agent_desk_context
+from callcenter.audit import http as audit_http
+from callcenter.auth import admin_http
+from callcenter.auth import http as auth_http
+from callcenter.auth.setup import auth_context
 from callcenter.calls import http as calls_http
+from callcenter.complaints import http as complaints_http
+from callcenter.customers import http as customers_http
+from callcenter.customers import lookup_http
 from callcenter.directory import http as directory_http
 from callcenter.directory.service import DirectoryService
 from callcenter.hub import Hub, MemoryHub, RedisHub
+from callcenter.orders import http as orders_http
+from callcenter.overdue import http as overdue_http
+from callcenter.overdue.watch import watch_context
 from callcenter.pipeline import pbx_pipeline
 from callcenter.settings import Settings
 from callcenter.storage import migrate
 from callcenter.storage.database import open_database
-from callcenter.web.health import health
+from callcenter.web import openapi
+from callcenter.web.inputs import reject_unstorable_text
 from callcenter.web.keys import DATABASE, DIRECTORY, HUB, RECONCILE_REPORTS, SETTINGS
 from callcenter.web.middleware import json_errors
+from callcenter.web.security import authenticate
+from dialer import http as dialer_http
+from dialer.service import dialer_context
 
 log = logging.getLogger(__name__)
+
+# Every HTTP module: its `routes` are served and its `OPENAPI` goes into /api/openapi.json.
+HTTP_MODULES: tuple[openapi.HttpModule, ...] = (
+    openapi, auth_http, admin_http, audit_http, directory_http, calls_http,
+    customers_http, lookup_http, orders_http, complaints_http, overdue_http,
+    agents_http, agents_ws, dialer_http,
+)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -59,11 +84,14 @@ async def _directory(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[json_errors])
+    app = web.Application(middlewares=[json_errors, reject_unstorable_text, authenticate])
     app[SETTINGS] = settings
     app[RECONCILE_REPORTS] = []
-    app.cleanup_ctx.extend([_database, _hub, _directory, pbx_pipeline])
-    app.router.add_get("/health", health)
-    app.router.add_routes(directory_http.routes)
-    app.router.add_routes(calls_http.routes)
+    app.cleanup_ctx.extend([_database, _hub, _directory, auth_context, agent_desk_context,
+                            dialer_context,  # before pbx_pipeline: an AMI consumer
+                            pbx_pipeline, watch_context()])
+    for module in HTTP_MODULES:
+        app.router.add_routes(module.routes)
+    app[openapi.OPENAPI_DOCUMENT] = openapi.build(HTTP_MODULES)
+    agent_ui.add_pages(app.router)
     return app

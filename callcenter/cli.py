@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TypeAlias
 
+from callcenter.auth import cli as auth_cli
+from callcenter.bench import add_ingest_arguments
+from callcenter.bench.pop import add_pop_arguments
+from callcenter.demo import cli as demo_cli
 from callcenter.settings import Settings, SettingsError, load_settings, setting_names
 
 
@@ -15,7 +21,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from callcenter.app import create_app
 
-    web.run_app(create_app(settings), host=settings.http_host, port=settings.http_port,
+    app = create_app(settings)
+    # Objects left by start-up (imports, metadata) live for the whole process: moving them out
+    # of the collector's reach keeps full collections short, and with them event-loop stalls
+    # that would make Asterisk drop the AMI session.
+    gc.collect()
+    gc.freeze()
+    web.run_app(app, host=settings.http_host, port=settings.http_port,
                 print=lambda msg: print(msg, flush=True))
     return 0
 
@@ -56,6 +68,18 @@ def _scenario(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from callcenter.bench import ingest
+
+    return ingest.run(args, settings)
+
+
+def _bench_pop(settings: Settings, args: argparse.Namespace) -> int:
+    from callcenter.bench import pop
+
+    return pop.run(args, settings)
+
+
 def _settings(settings: Settings, args: argparse.Namespace) -> int:
     print(settings)
     print("read from:", ", ".join(setting_names()))
@@ -63,6 +87,16 @@ def _settings(settings: Settings, args: argparse.Namespace) -> int:
 
 
 Command = Callable[[Settings, argparse.Namespace], int]
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _subcommands(sub: Subcommands, name: str) -> Subcommands:
+    """The subcommands of `callcenter <name>`, shared by every module that adds one."""
+    parser = sub.choices.get(name) or sub.add_parser(name, help=f"{name} commands")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest=name, required=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--record", metavar="DIR", help="record each scenario's AMI transcript")
     p.set_defaults(run=_scenario)
     sub.add_parser("settings", help="print the settings in force").set_defaults(run=_settings)
+    auth_cli.register(sub)
+    demo_cli.register(sub)
+    p = _subcommands(sub, "bench").add_parser(
+        "ingest", help="1M AMI events from recorded calls through parse, trackers, registry")
+    add_ingest_arguments(p)
+    p.set_defaults(run=_bench_ingest)
+    p = _subcommands(sub, "bench").add_parser(
+        "pop", help="screen-pop latency: 100+ calls at once through the bench PBX, the "
+                    "service and one websocket per agent")
+    add_pop_arguments(p)
+    p.set_defaults(run=_bench_pop)
     return parser
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from callcenter.agents.setup import AGENT_DESK
 from callcenter.ami import AmiLink
 from callcenter.calls.model import LiveCall
 from callcenter.calls.registry import CallRegistry, RegistryWriter
@@ -32,6 +33,7 @@ from callcenter.web.keys import (
     RECONCILE_REPORTS,
     SETTINGS,
 )
+from dialer.service import DIALER
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +113,11 @@ async def pbx_pipeline(app: web.Application) -> AsyncIterator[None]:
         area_code=settings.area_code,
     )
     reconciler = DirectoryReconciler(app[DIRECTORY], app[RECONCILE_REPORTS])
-    link = AmiLink(settings.ami, consumers=[tracker, reconciler])
+    desk = app[AGENT_DESK]
+    dialer = app[DIALER]
+    link = AmiLink(settings.ami, consumers=[tracker, reconciler, *desk.consumers, dialer])
+    desk.attach_pbx(link)
+    dialer.attach(link)
     app[CALL_REGISTRY] = registry
     app[CALL_TRACKER] = tracker
     app[REGISTRY_WRITER] = writer

@@ -13,6 +13,7 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,6 +53,55 @@ class SlaSettings:
     short_abandon_s: float = 5.0
 
 
+DIALER_KINDS = (
+    "technician_survey", "complaint_callback", "delivery_check", "warranty_check",
+    "renewal_notice", "agent_callback",
+)
+"""Follow-up job kinds (R13-R16, R6); `dialer.kinds.JobKind` has the same values."""
+
+DIALER_EVENTS = ("product_returned", "complaint_resolved", "product_delivered", "contract_dates")
+"""Outbox topics the dialer can turn into jobs (`callcenter.followups.outbox.Topic`)."""
+
+Window = tuple[time, time]
+
+
+@dataclass(frozen=True, slots=True)
+class DialerSettings:
+    """The follow-up dialer (R13-R20): which events make jobs, when and how calls are placed.
+
+    Caps (`max_calls`, `kind_caps`, `originates_per_s`) hold per service instance: with
+    several instances on one PostgreSQL, give each its share.
+    """
+
+    enabled: bool = True
+    job_events: tuple[str, ...] = DIALER_EVENTS
+    sampling_percent: float = 100.0  # R17: every service request by default
+    calling_windows: tuple[Window, ...] = ((time(9), time(12)), (time(14), time(20)))
+    max_attempts: int = 3
+    retry_min_gap_s: float = 1800.0
+    retry_max_gap_s: float = 86400.0
+    max_calls: int = 10
+    kind_caps: tuple[tuple[str, int], ...] = ()
+    originates_per_s: float = 2.0
+    dial_string: str = "PJSIP/{number}@trunk"
+    dial_prefix: str = ""
+    caller_id: str | None = None
+    ring_s: float = 30.0
+    lease_s: float = 120.0
+    tick_s: float = 5.0
+    machine_detection: bool = False  # off: AMD takes long spoken greetings for machines
+    service_manager: str = "service-manager"  # R20: owner of complaints from low ratings
+    fastagi_host: str = "127.0.0.1"
+    fastagi_port: int = 4573
+    fastagi_url: str | None = None  # what the PBX dials; default agi://host:port
+    prompts_file: str | None = None  # default: the prompts shipped in ivr_flows
+    answer_timeout_s: float = 5.0
+
+    @property
+    def agi_url(self) -> str:
+        return self.fastagi_url or f"agi://{self.fastagi_host}:{self.fastagi_port}"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///callcenter.db"
@@ -63,6 +113,7 @@ class Settings:
     area_code: str = "10"
     ami: AmiSettings = field(default_factory=AmiSettings)
     sla: SlaSettings = field(default_factory=SlaSettings)
+    dialer: DialerSettings = field(default_factory=DialerSettings)
     log_level: str = "INFO"
 
     @property
@@ -171,6 +222,99 @@ def _log_level(name: str, raw: str) -> str:
     return level
 
 
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(name, f"{raw!r} is not true or false")
+
+
+def _percent(name: str, raw: str) -> float:
+    try:
+        value = float(raw.strip().rstrip("%"))
+    except ValueError:
+        raise SettingsError(name, f"{raw!r} is not a percentage (e.g. 100 or 25)") from None
+    if not 0 < value <= 100:
+        raise SettingsError(name, "must be more than 0 and at most 100 (percent)")
+    return value
+
+
+def _clock(name: str, raw: str) -> time:
+    try:
+        hours, minutes = raw.strip().split(":")
+        return time(int(hours), int(minutes)) if hours != "24" else time.max
+    except ValueError:
+        raise SettingsError(name, f"{raw!r} is not a time of day (HH:MM)") from None
+
+
+def _windows(name: str, raw: str) -> tuple[Window, ...]:
+    """`09:00-12:00,14:00-20:00`: calling windows in the customer's own time zone."""
+    windows: list[Window] = []
+    for part in (p for p in raw.split(",") if p.strip()):
+        start, sep, end = part.partition("-")
+        if not sep:
+            raise SettingsError(name, f"{part.strip()!r} is not a window like 09:00-12:00")
+        window = (_clock(name, start), _clock(name, end))
+        if not window[0] < window[1]:
+            raise SettingsError(name, f"window {part.strip()!r} must start before it ends")
+        if windows and window[0] < windows[-1][1]:
+            raise SettingsError(name, "windows must be in order and must not overlap")
+        windows.append(window)
+    if not windows:
+        raise SettingsError(name, "needs at least one window, e.g. 09:00-12:00,14:00-20:00")
+    return tuple(windows)
+
+
+def _choices(allowed: tuple[str, ...]) -> _Parser:
+    def parse(name: str, raw: str) -> tuple[str, ...]:
+        values = tuple(v.strip() for v in raw.split(",") if v.strip())
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise SettingsError(name, f"unknown {unknown[0]!r}; known: {', '.join(allowed)}")
+        return values
+    return parse
+
+
+def _kind_caps(name: str, raw: str) -> tuple[tuple[str, int], ...]:
+    """`technician_survey=5,renewal_notice=2`: concurrent calls per job kind."""
+    caps: list[tuple[str, int]] = []
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        kind, sep, value = part.partition("=")
+        if not sep or kind.strip() not in DIALER_KINDS:
+            raise SettingsError(name, f"{part!r} is not kind=calls with a kind among "
+                                      f"{', '.join(DIALER_KINDS)}")
+        caps.append((kind.strip(), _positive_int(name, value)))
+    return tuple(caps)
+
+
+def _dial_string(name: str, raw: str) -> str:
+    value = raw.strip()
+    if "{number}" not in value or "/" not in value:
+        raise SettingsError(name, f"{raw!r} must name a channel with {{number}}, "
+                                  "e.g. PJSIP/{number}@trunk")
+    try:
+        value.format(number="1")
+    except (KeyError, IndexError, ValueError):
+        raise SettingsError(name, f"{raw!r} may use only the {{number}} placeholder") from None
+    return value
+
+
+def _dial_prefix(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not all(c.isdigit() or c in "*#+" for c in value):
+        raise SettingsError(name, f"{raw!r} is not a dialling prefix (digits, * or #)")
+    return value
+
+
+def _agi_url(name: str, raw: str) -> str | None:
+    value = raw.strip()
+    if value and not value.startswith("agi://"):
+        raise SettingsError(name, f"{raw!r} is not a FastAGI URL (agi://host:port)")
+    return value or None
+
+
 _SOURCES: dict[str, tuple[str, _Parser]] = {
     "DATABASE_URL": ("database_url", _database_url),
     "REDIS_URL": ("redis_url", _redis_url),
@@ -190,6 +334,29 @@ _SOURCES: dict[str, tuple[str, _Parser]] = {
     "CALLCENTER_RING_CYCLE_SECONDS": ("sla.ring_cycle_s", _seconds),
     "CALLCENTER_SLA_MAX_RINGS": ("sla.max_rings", _positive_int),
     "CALLCENTER_SHORT_ABANDON_SECONDS": ("sla.short_abandon_s", _seconds),
+    "CALLCENTER_DIALER_ENABLED": ("dialer.enabled", _flag),
+    "CALLCENTER_DIALER_EVENTS": ("dialer.job_events", _choices(DIALER_EVENTS)),
+    "CALLCENTER_DIALER_SAMPLING_PERCENT": ("dialer.sampling_percent", _percent),
+    "CALLCENTER_DIALER_WINDOWS": ("dialer.calling_windows", _windows),
+    "CALLCENTER_DIALER_MAX_ATTEMPTS": ("dialer.max_attempts", _positive_int),
+    "CALLCENTER_DIALER_RETRY_MIN_GAP": ("dialer.retry_min_gap_s", _seconds),
+    "CALLCENTER_DIALER_RETRY_MAX_GAP": ("dialer.retry_max_gap_s", _seconds),
+    "CALLCENTER_DIALER_MAX_CALLS": ("dialer.max_calls", _positive_int),
+    "CALLCENTER_DIALER_KIND_CAPS": ("dialer.kind_caps", _kind_caps),
+    "CALLCENTER_DIALER_ORIGINATES_PER_S": ("dialer.originates_per_s", _seconds),
+    "CALLCENTER_DIALER_DIAL_STRING": ("dialer.dial_string", _dial_string),
+    "CALLCENTER_DIALER_DIAL_PREFIX": ("dialer.dial_prefix", _dial_prefix),
+    "CALLCENTER_DIALER_CALLER_ID": ("dialer.caller_id", _optional_text),
+    "CALLCENTER_DIALER_RING_SECONDS": ("dialer.ring_s", _seconds),
+    "CALLCENTER_DIALER_LEASE_SECONDS": ("dialer.lease_s", _seconds),
+    "CALLCENTER_DIALER_TICK_SECONDS": ("dialer.tick_s", _seconds),
+    "CALLCENTER_DIALER_MACHINE_DETECTION": ("dialer.machine_detection", _flag),
+    "CALLCENTER_DIALER_SERVICE_MANAGER": ("dialer.service_manager", _text),
+    "CALLCENTER_FASTAGI_HOST": ("dialer.fastagi_host", _text),
+    "CALLCENTER_FASTAGI_PORT": ("dialer.fastagi_port", _port),
+    "CALLCENTER_FASTAGI_URL": ("dialer.fastagi_url", _agi_url),
+    "CALLCENTER_IVR_PROMPTS": ("dialer.prompts_file", _optional_text),
+    "CALLCENTER_IVR_ANSWER_TIMEOUT": ("dialer.answer_timeout_s", _seconds),
 }
 
 
@@ -231,20 +398,32 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     raw.update({k: v for k, v in env.items() if k in _SOURCES})
 
     top: dict[str, Any] = {}
-    nested: dict[str, dict[str, Any]] = {"ami": {}, "sla": {}}
+    nested: dict[str, dict[str, Any]] = {"ami": {}, "sla": {}, "dialer": {}}
     for name, value in raw.items():
         attr, parse = _SOURCES[name]
         parsed = parse(name, value)
         group, _, leaf = attr.rpartition(".")
         (nested[group] if group else top)[leaf] = parsed
     settings = Settings(
-        ami=AmiSettings(**nested["ami"]), sla=SlaSettings(**nested["sla"]), **top
+        ami=AmiSettings(**nested["ami"]), sla=SlaSettings(**nested["sla"]),
+        dialer=DialerSettings(**nested["dialer"]), **top
     )
     if settings.ami.ping_timeout_s >= settings.ami.ping_interval_s * 4:
         raise SettingsError(
             "CALLCENTER_AMI_PING_TIMEOUT", "must be well below the ping interval times four"
         )
+    _check_dialer(settings.dialer)
     return settings
+
+
+def _check_dialer(dialer: DialerSettings) -> None:
+    """Rules between dialer settings, each reported under the setting to change."""
+    if dialer.retry_min_gap_s > dialer.retry_max_gap_s:
+        raise SettingsError("CALLCENTER_DIALER_RETRY_MIN_GAP",
+                            "must not exceed CALLCENTER_DIALER_RETRY_MAX_GAP")
+    if dialer.lease_s < 2 * dialer.tick_s:
+        raise SettingsError("CALLCENTER_DIALER_LEASE_SECONDS",
+                            "must be at least twice CALLCENTER_DIALER_TICK_SECONDS")
 
 
 def setting_names() -> list[str]:
@@ -252,4 +431,5 @@ def setting_names() -> list[str]:
     return ["CALLCENTER_CONFIG", *_SOURCES]
 
 
-__all__ = ["AmiSettings", "Settings", "SettingsError", "SlaSettings", "load_settings"]
+__all__ = ["AmiSettings", "DialerSettings", "Settings", "SettingsError", "SlaSettings",
+           "load_settings"]

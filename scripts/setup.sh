@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-DEBS=(debootstrap postgresql-client redis-tools)
+# chromium (Debian's own build) and CJK fonts: the agent page's browser tests (never a
+# browser downloaded by Playwright).
+DEBS=(debootstrap postgresql-client redis-tools chromium fonts-noto-cjk)
 missing=()
 for pkg in "${DEBS[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
@@ -30,6 +32,8 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [[ ! -f "$stamp" ]]; then
     log "installing Python packages"
     .venv/bin/pip install -q --upgrade pip
+    # The dev extra brings Playwright's Python package only: the browser tests drive Debian's
+    # /usr/bin/chromium; `playwright install` (which downloads browsers) is never run.
     .venv/bin/pip install -q -e '.[dev]'
     rm -f .venv/.installed-* && touch "$stamp"
 fi

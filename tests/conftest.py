@@ -70,3 +70,10 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return load_settings({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"})
+
+
+def service_settings(database_url: str, **extra: str) -> Settings:
+    """Settings for an app under integration test: its own database, and an AMI address where
+    no PBX listens, so the REST tests never depend on (or change) the bench PBX."""
+    return load_settings({"DATABASE_URL": database_url, "CALLCENTER_AMI_PORT": "9",
+                          **extra})

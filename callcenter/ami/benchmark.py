@@ -8,8 +8,10 @@ prints events/s for, over the same bytes:
 - `FrameParser.feed` alone, every frame turned into a dict;
 - `FrameParser.feed` + `Translator` as the live link runs them (unwanted events skipped).
 
-Without a transcript it uses the recorded bench transcripts in tests/fixtures/ami. This is a
-benchmark, not a test: it prints figures and asserts nothing.
+Without a transcript it uses the call scenarios recorded on the bench PBX
+(tests/fixtures/ami/scenarios, `callcenter scenario --record`). This is a benchmark, not a
+test: it prints figures and asserts nothing. `callcenter bench ingest` measures the whole
+pipeline (trackers and database too) against the same panoramisk yardstick.
 """
 
 from __future__ import annotations
@@ -59,10 +61,15 @@ def _timed(run: Callable[[], object], repeat: int) -> float:
     return best
 
 
-def raw_panoramisk_parse_rate(data: bytes, *, repeat: int = 3) -> float:
-    """Events/s of panoramisk 1.4's own parse (as its AMIProtocol.data_received does it)."""
+def raw_panoramisk_parse_rate(
+    data: bytes, *, repeat: int = 3, events: int | None = None
+) -> float:
+    """Events/s of panoramisk 1.4's own parse (as its AMIProtocol.data_received does it).
+
+    `events` is the stream's event count when the caller knows it (counting costs a parse).
+    """
     parts = chunks(data)
-    events = _events(data)
+    events = _events(data) if events is None else events
 
     def run() -> None:
         pending = ""
@@ -127,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("transcripts", nargs="*", type=Path)
     parser.add_argument("--events", type=int, default=200_000)
     args = parser.parse_args(argv)
-    paths = list(args.transcripts) or sorted(FIXTURES.glob("*.transcript"))
+    paths = list(args.transcripts) or sorted(FIXTURES.glob("scenarios/*.ami"))
     if not paths:
         raise SystemExit(f"no transcripts given and none in {FIXTURES}")
     raw = load(paths, args.events)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,14 +21,66 @@ def record(
 ) -> None:
     """Add an audit row to the caller's transaction, so the record and its trace commit
     together or not at all."""
+    record_as(
+        session,
+        account_id=who.account_id,
+        username=who.username,
+        role=str(who.role),
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail,
+    )
+
+
+def record_as(
+    session: AsyncSession,
+    *,
+    account_id: int | None,
+    username: str,
+    role: str,
+    action: str,
+    entity: str,
+    entity_id: str | int,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """`record` for actors that are not a logged-in principal: a failed login (the name that
+    was typed, perhaps no account at all) or the command line."""
     session.add(
         AuditRow(
-            account_id=who.account_id,
-            username=who.username,
-            role=str(who.role),
+            account_id=account_id,
+            username=username[:120],
+            role=role[:20],
             action=action,
             entity=entity,
-            entity_id=str(entity_id),
+            entity_id=str(entity_id)[:80],
             detail=detail or {},
         )
     )
+
+
+def record_by_operator(
+    session: AsyncSession,
+    action: str,
+    entity: str,
+    entity_id: str | int,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """`record` for the `callcenter` command, run by whoever holds the server's shell."""
+    record_as(
+        session,
+        account_id=None,
+        username=f"cli:{_os_user()}",
+        role="system",
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail,
+    )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

@@ -21,6 +21,10 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ALL_ROLES: tuple[Role, ...] = tuple(Role)
+"""For endpoints every logged-in person may use; anonymous requests are still refused."""
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The authenticated account behind a request; `agent_id` links an agent to the directory."""
@@ -42,7 +46,8 @@ class Forbidden(CallcenterError):
     error_id = "forbidden"
 
 
-PRINCIPAL_KEY = "principal"
+# A typed request key (aiohttp warns about plain strings); read it with `principal_of`.
+PRINCIPAL_KEY = web.RequestKey("principal", Principal)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

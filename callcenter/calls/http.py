@@ -17,6 +17,7 @@ from callcenter.calls.model import AgentLeg, FinishedCall
 from callcenter.calls.sla import Breach, Figure, ServiceLevel
 from callcenter.errors import InvalidInput
 from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER, SETTINGS
+from callcenter.web.openapi import error, json_response
 
 routes = web.RouteTableDef()
 
@@ -113,3 +114,43 @@ async def service_level(request: web.Request) -> web.Response:
 async def live_calls(request: web.Request) -> web.Response:
     calls = request.app[CALL_TRACKER].live_calls()
     return web.json_response({"calls": [asdict(c) for c in calls]})
+
+
+_INTERVAL_PARAMS: list[dict[str, Any]] = [
+    {"name": "since", "in": "query", "required": False,
+     "schema": {"type": "string", "format": "date-time"},
+     "description": "ISO-8601 start (site zone when no offset); default: today 00:00"},
+    {"name": "until", "in": "query", "required": False,
+     "schema": {"type": "string", "format": "date-time"},
+     "description": "ISO-8601 end, exclusive; default: since + 1 day"},
+    {"name": "queue", "in": "query", "required": False,
+     "schema": {"type": "string", "maxLength": 80}, "description": "first queue of the call"},
+]
+_OBJECT_LIST: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+
+OPENAPI: dict[str, Any] = {
+    "paths": {
+        "/api/calls": {"get": {
+            "summary": "Registered calls (R4) entered in an interval", "tags": ["calls"],
+            "parameters": _INTERVAL_PARAMS,
+            "responses": {"200": json_response("Calls with visits and agent legs", {
+                "type": "object", "required": ["calls"],
+                "properties": {"since": {"type": "string"}, "until": {"type": "string"},
+                               "calls": _OBJECT_LIST}}),
+                "400": error("InvalidInput")}}},
+        "/api/sla": {"get": {
+            "summary": "R1 service level (both formulas) and the breaching calls",
+            "tags": ["calls"], "parameters": _INTERVAL_PARAMS,
+            "responses": {"200": json_response("Service level", {
+                "type": "object", "required": ["service_level", "breaches"],
+                "properties": {"service_level": {"type": "object"},
+                               "breaches": _OBJECT_LIST}}),
+                "400": error("InvalidInput")}}},
+        "/api/calls/live": {"get": {
+            "summary": "Calls live on the PBX now", "tags": ["calls"],
+            "responses": {"200": json_response("Live calls", {
+                "type": "object", "required": ["calls"],
+                "properties": {"calls": _OBJECT_LIST}})}}},
+    },
+    "schemas": {},
+}

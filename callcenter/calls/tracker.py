@@ -184,6 +184,7 @@ class CallTracker:
         self._sink(record)
         if self._on_change is not None:
             self._on_change(live_call(call, ended=True))
+        call.release()
 
     def _remember(self, call_id: str, ts: float) -> None:
         """Keep finished call ids for a while, so replayed events cannot start them again."""

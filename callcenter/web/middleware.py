@@ -41,7 +41,7 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
 
 async def read_json(request: web.Request) -> Any:
     """The request body as JSON, or an `invalid-input` error that says what is wrong."""
-    if not request.can_read_body:
+    if not request.body_exists:  # (can_read_body turns false once a middleware has read it)
         raise InvalidInput("body", "a JSON body is required")
     try:
         return json.loads(await request.text())

@@ -5,7 +5,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from callcenter.app import create_app
-from callcenter.settings import load_settings
+from callcenter.auth.roles import Role
+from tests.conftest import service_settings
+from tests.integration.auth.support import bearer, issue_token
 
 pytestmark = pytest.mark.integration
 
@@ -15,8 +17,9 @@ Client = TestClient[web.Request, web.Application]
 
 @pytest.fixture
 async def client(database_url: str, aiohttp_client: AiohttpClient) -> Client:
-    app = create_app(load_settings({"DATABASE_URL": database_url}))
-    test_client: Client = await aiohttp_client(app)
+    token = await issue_token(database_url, Role.SUPERVISOR)
+    app = create_app(service_settings(database_url))
+    test_client: Client = await aiohttp_client(app, headers=bearer(token))
     return test_client
 
 

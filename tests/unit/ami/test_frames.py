@@ -56,7 +56,7 @@ def test_one_byte_at_a_time_gives_the_same_frames() -> None:
 
 
 def test_recorded_transcript_parses_identically_whatever_the_chunking() -> None:
-    data = read_transcript(FIXTURES / "answered.transcript").data
+    data = read_transcript(FIXTURES / "scenarios" / "answered_within_1_ring.ami").data
     whole = FrameParser().feed(data)
     for size in (1, 7, 100, 4096):
         parser = FrameParser()

@@ -22,10 +22,12 @@ from tests.unit.ami.fake_ami_peer import BANNER, FakeAmiPeer
 pytestmark = pytest.mark.unit
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ami"
+#: A whole answered queue call, recorded by `callcenter scenario --record`.
+ANSWERED = FIXTURES / "scenarios" / "answered_within_1_ring.ami"
 
 
 def test_fixture_transcripts_name_the_asterisk_they_came_from() -> None:
-    for path in sorted(FIXTURES.glob("*.transcript")):
+    for path in sorted([*FIXTURES.glob("*.transcript"), *FIXTURES.glob("scenarios/*.ami")]):
         transcript = read_transcript(path)
         assert transcript.version.startswith("Asterisk 22."), path.name
         assert transcript.recorded.endswith("+00:00")
@@ -50,8 +52,8 @@ def test_a_file_that_is_not_a_transcript_is_refused(tmp_path: Path) -> None:
 
 
 def test_spliced_garbage_costs_only_the_damaged_frames(tmp_path: Path) -> None:
-    real = read_transcript(FIXTURES / "answered.transcript")
-    clean = list(replay(FIXTURES / "answered.transcript"))
+    real = read_transcript(ANSWERED)
+    clean = list(replay(ANSWERED))
     cut = real.data.index(b"Event: AgentConnect")
     spliced = Transcript(
         real.version,
@@ -68,7 +70,7 @@ def test_spliced_garbage_costs_only_the_damaged_frames(tmp_path: Path) -> None:
 
 
 def test_truncated_transcript_replays_up_to_the_cut(tmp_path: Path) -> None:
-    real = read_transcript(FIXTURES / "answered.transcript")
+    real = read_transcript(ANSWERED)
     cut = real.data.index(b"Event: AgentConnect") + 40
     write_transcript(tmp_path / "cut.transcript", Transcript(real.version, "", real.data[:cut]))
     events = list(replay(tmp_path / "cut.transcript"))
@@ -78,7 +80,7 @@ def test_truncated_transcript_replays_up_to_the_cut(tmp_path: Path) -> None:
 
 def test_replay_can_limit_itself_to_wanted_events() -> None:
     counters = Counters()
-    events = list(replay(FIXTURES / "answered.transcript", wanted=[LegHungUp], counters=counters))
+    events = list(replay(ANSWERED, wanted=[LegHungUp], counters=counters))
     assert {type(e) for e in events} == {LegHungUp, PbxBooted}
     assert counters.unwanted_events["AgentConnect"] == 1
 

@@ -34,6 +34,8 @@ from callcenter.events import (
 pytestmark = pytest.mark.unit
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ami"
+#: One recording per call scenario of `callcenter.pbx.scenarios` (`callcenter scenario --record`).
+SCENARIOS = FIXTURES / "scenarios"
 
 AGENT_HEADERS = {
     "Timestamp": "1700000000.250000",
@@ -55,21 +57,24 @@ def translate(frame: dict[str, str], counters: Counters | None = None) -> object
 
 def test_answered_call_recorded_on_the_bench_becomes_typed_events_in_order() -> None:
     counters = Counters()
-    events = list(replay(FIXTURES / "answered.transcript", counters=counters))
-    kinds = [type(e) for e in events if not isinstance(e, MemberStatusChanged | LegHungUp)]
+    events = list(replay(SCENARIOS / "answered_within_1_ring.ami", counters=counters))
+    call = "bench-c83c90c8428e4647"  # Linkedid: the ChannelId of the scenario's Originate
+    # The recording also holds the end of the scenario recorded before it (another call).
+    ours = [e for e in events if getattr(e, "call_id", call) == call]
+    kinds = [type(e) for e in ours if not isinstance(e, MemberStatusChanged | LegHungUp)]
     assert kinds == [
         PbxBooted, OriginateResult, DialEnded, HotlineEntered, CallerJoinedQueue, AgentRung,
         DialEnded, CallerLeftQueue, AgentAnswered, AgentCallCompleted, QueueExited,
     ]
     assert counters.malformed_events == {}
     answered = next(e for e in events if isinstance(e, AgentAnswered))
-    assert answered.call_id == "fixture-answered"  # Linkedid: the ChannelId of the Originate
-    assert answered.leg_id == "fixture-answered;2"  # the queue leg of the Local caller
-    assert answered.member_name == "agent1081"
-    assert answered.interface == "Local/1081@bench-agents/n"
+    assert answered.call_id == call
+    assert answered.leg_id == f"{call}-2"  # the queue leg: the Originate's OtherChannelId
+    assert answered.member_name == "agent1051"
+    assert answered.interface == "Local/1051@bench-agents/n"
     assert answered.ts > 1_700_000_000  # the PBX's own Timestamp header
-    exited = next(e for e in events if isinstance(e, QueueExited))
-    assert (exited.queue, exited.status) == ("bench-q8", "CONTINUE")
+    exited = next(e for e in events if isinstance(e, QueueExited) and e.call_id == call)
+    assert (exited.queue, exited.status) == ("bench-q5", "CONTINUE")
 
 
 def test_ring_no_answer_ring_time_milliseconds_become_seconds() -> None:
@@ -79,7 +84,7 @@ def test_ring_no_answer_ring_time_milliseconds_become_seconds() -> None:
 
 
 def test_ring_no_answer_recorded_on_the_bench_is_three_seconds() -> None:
-    events = list(replay(FIXTURES / "ring_no_answer.transcript"))
+    events = list(replay(SCENARIOS / "first_rings_out_second_answers.ami"))
     (miss,) = [e for e in events if isinstance(e, AgentRingNoAnswer)]
     assert miss.ring_s == 3.0  # bench-rna has a 3 s member timeout
     assert miss.member_name == "agent1101"
@@ -223,12 +228,13 @@ def test_member_lifecycle_recorded_on_the_bench() -> None:
 
 
 def test_abandon_and_queue_timeout_are_told_apart_by_queue_exit() -> None:
-    timeout_events = list(replay(FIXTURES / "queue_timeout.transcript"))
+    timeout_events = list(replay(SCENARIOS / "queue_timeout.ami"))
     assert any(isinstance(e, CallerAbandoned) for e in timeout_events)
     exits = [e for e in timeout_events if isinstance(e, QueueExited)]
     assert [e.status for e in exits] == ["TIMEOUT"]
-    hung_up = list(replay(FIXTURES / "abandoned.transcript"))
+    hung_up = list(replay(SCENARIOS / "caller_hangs_up_with_no_agent_free.ami"))
     (abandon,) = [e for e in hung_up if isinstance(e, CallerAbandoned)]
+    # Patience 4 s from the Originate, ~0.5 s of it before Queue(); HoldTime is whole seconds.
     assert abandon.hold_s == 3.0
     assert not any(isinstance(e, QueueExited) for e in hung_up)
 

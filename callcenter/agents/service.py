@@ -1,0 +1,216 @@
+"""The agent desk assembled: presence, pops, wrap-up, the pages' feeds, and its background jobs.
+
+`AgentDeskService.consumers` go into the AMI link's consumer list (`callcenter.pipeline`),
+so the presence tracker — the one source of truth for agent state — and the pop board see
+every event in arrival order. Presence changes are pushed to the agent's pages as they are
+applied. The background sweep copies wrap-ups onto the registry and turns promised
+call-backs that fall due into reminders on the agent's page (R6).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from callcenter.agents import records
+from callcenter.agents.cards import AuditTrail, CardLoader, QueueInfos
+from callcenter.agents.config import DeskSettings
+from callcenter.agents.desk import ActionRunner, Desk, PbxActions
+from callcenter.agents.feeds import Feeds
+from callcenter.agents.models import AgentDialRow, PromisedCallbackRow
+from callcenter.agents.pops import PopBoard
+from callcenter.agents.presence import AgentState, Presence, PresenceTracker
+from callcenter.agents.wrapup import WrapupDesk
+from callcenter.ami.consumer import EventConsumer
+from callcenter.customers.fields import iso
+from callcenter.directory.service import DirectoryService
+from callcenter.events import OriginateResult, PbxEvent, PbxSnapshot
+from callcenter.settings import Settings
+from callcenter.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+_ORIGINATE_RESULTS = {0: "failed", 1: "hangup", 3: "no_answer", 4: "answered", 5: "busy",
+                      8: "congestion"}
+
+
+def presence_json(p: Presence) -> dict[str, Any]:
+    return {"interface": p.interface, "state": p.state.value, "since": p.since,
+            "queues": list(p.queues), "paused_reason": p.paused_reason,
+            "call_ids": list(p.call_ids)}
+
+
+class DialWatcher:
+    """Hears how click-to-dial Originates ended and tells the agent's page."""
+
+    wants: frozenset[type[PbxEvent]] = frozenset({OriginateResult})
+
+    def __init__(self, on_result: Callable[[str, str, str], None]) -> None:
+        self._on_result = on_result
+        self.dials: dict[str, str] = {}  # agent leg id -> agent id
+
+    def on_event(self, event: PbxEvent) -> None:
+        if isinstance(event, OriginateResult):
+            agent_id = self.dials.pop(event.leg_id, None)
+            if agent_id is not None:
+                result = _ORIGINATE_RESULTS.get(event.reason, f"reason_{event.reason}")
+                self._on_result(agent_id, event.leg_id, result)
+
+    def on_snapshot(self, snapshot: PbxSnapshot) -> None:
+        return None
+
+    def on_link_lost(self, ts: float) -> None:
+        return None
+
+
+class AgentDeskService:
+    def __init__(self, db: Database, directory: DirectoryService, settings: Settings,
+                 desk_settings: DeskSettings) -> None:
+        self.db = db
+        self.directory = directory
+        self.settings = settings
+        self.desk_settings = desk_settings
+        self.feeds = Feeds(desk_settings.client_queue)
+        self.presence = PresenceTracker(on_change=self._presence_changed)
+        self.queues = QueueInfos(directory)
+        self.audit = AuditTrail(db)
+        self.desk = Desk()
+        self.runner = ActionRunner()
+        self.wrapups = WrapupDesk(self.feeds, self.desk, self.runner, self.presence,
+                                  self.queues, self.audit)
+        self.cards = CardLoader(db, settings.phone_region, settings.area_code,
+                                sqlite_url=settings.database_url if db.backend == "sqlite"
+                                else None)
+        self.pops = PopBoard(self.feeds, directory.agent_for_interface, self.queues.greeting,
+                             self.cards, listener=self.wrapups)
+        self.dial_watcher = DialWatcher(self._dial_ended)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    @property
+    def consumers(self) -> list[EventConsumer]:
+        return [self.presence, self.pops, self.dial_watcher]
+
+    def attach_pbx(self, pbx: PbxActions) -> None:
+        self.desk.pbx = pbx
+
+    # -- views -------------------------------------------------------------------------------
+
+    def agent_presence(self, agent_id: str) -> list[Presence]:
+        resolve = self.directory.agent_for_interface
+        return [p for p in self.presence.all() if resolve(p.interface) == agent_id]
+
+    def current(self, agent_id: str) -> Presence | None:
+        """The agent's interface that is logged in, if any (one desk at a time)."""
+        mine = [p for p in self.agent_presence(agent_id) if p.state is not AgentState.LOGGED_OUT]
+        return mine[0] if mine else None
+
+    def snapshot(self, agent_id: str) -> dict[str, Any]:
+        """What a page needs to start: state, open pops, pending wrap-ups (in memory only)."""
+        current = self.current(agent_id)
+        return {
+            "agent_id": agent_id,
+            "presence": presence_json(current) if current else {
+                "interface": None, "state": AgentState.LOGGED_OUT.value, "since": None,
+                "queues": [], "paused_reason": "", "call_ids": []},
+            "pops": [p.frame() for p in self.pops.open_pops(agent_id)],
+            "wrapups": [w.frame() for w in self.wrapups.pending(agent_id)],
+            "pause_reasons": list(self.desk_settings.pause_reasons),
+        }
+
+    def _presence_changed(self, presence: Presence) -> None:
+        agent_id = self.directory.agent_for_interface(presence.interface)
+        if agent_id is not None:
+            self.feeds.publish(agent_id, {"type": "presence",
+                                          "presence": presence_json(presence)})
+
+    # -- click-to-dial -----------------------------------------------------------------------
+
+    async def dial(self, agent_id: str, interface: str, number: str, national: str,
+                   customer_id: int | None, caller_id: str) -> str:
+        leg_id = self.desk.dial(interface, national, self.desk_settings.dial_context, caller_id)
+        self.dial_watcher.dials[leg_id] = agent_id
+        async with self.db.transaction() as session:
+            session.add(AgentDialRow(leg_id=leg_id, agent_id=agent_id, interface=interface,
+                                     customer_id=customer_id, number=number,
+                                     started_at=datetime.now(UTC)))
+        return leg_id
+
+    def _dial_ended(self, agent_id: str, leg_id: str, result: str) -> None:
+        self.feeds.publish(agent_id, {"type": "dial_result", "leg_id": leg_id,
+                                      "result": result})
+        self._spawn(self._store_dial(leg_id, result))
+
+    async def _store_dial(self, leg_id: str, result: str) -> None:
+        async with self.db.transaction() as session:
+            await session.execute(update(AgentDialRow).where(AgentDialRow.leg_id == leg_id)
+                                  .values(result=result))
+
+    # -- lifetime and the sweep ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        try:
+            await self.queues.refresh()
+        except (SQLAlchemyError, OSError) as exc:
+            log.error("queue greetings not loaded (database down): %s", exc)
+        self.audit.start()
+        self.cards.start()
+        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever(),
+                                                               name="agent-desk-sweep")
+
+    async def stop(self) -> None:
+        self.wrapups.close()
+        self.feeds.close_all("service stopping")
+        tasks = [t for t in (self._sweeper, *self._tasks) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.pops.close()
+        await self.cards.stop()
+        await self.runner.close()
+        await self.audit.stop()
+
+    def _spawn(self, work: Any) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.desk_settings.sweep_interval_s)
+            try:
+                await self.sweep(datetime.now(UTC))
+            except (SQLAlchemyError, OSError) as exc:
+                log.warning("agent desk sweep skipped (database): %s", exc)
+
+    async def sweep(self, now: datetime) -> None:
+        """One round: registry outcomes, due call-backs, fresh greetings (run_once style)."""
+        await records.fill_registry(self.db, now)
+        await self.queues.refresh()
+        async with self.db.transaction() as session:
+            due = (await session.scalars(
+                select(PromisedCallbackRow).where(PromisedCallbackRow.status == "open",
+                                                  PromisedCallbackRow.reminded_at.is_(None),
+                                                  PromisedCallbackRow.due_at <= now)
+                .limit(100))).all()
+            for row in due:
+                row.reminded_at = now
+        for row in due:
+            self.feeds.publish(row.agent_id, {"type": "callback_due",
+                                              "callback": callback_json(row)})
+
+
+def callback_json(row: PromisedCallbackRow) -> dict[str, Any]:
+    return {"id": row.id, "call_id": row.call_id, "customer_id": row.customer_id,
+            "number": row.number, "due_at": iso(row.due_at), "note": row.note,
+            "status": row.status, "reminded_at": iso(row.reminded_at),
+            "created_at": iso(row.created_at)}
+
+
+__all__ = ["AgentDeskService", "DialWatcher", "callback_json", "presence_json"]

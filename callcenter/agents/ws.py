@@ -1,0 +1,128 @@
+"""`GET /ws/agent`: the agent's live feed — a snapshot, then numbered deltas (R5).
+
+Authenticated by the page's session cookie (a bearer token is for integrations, not pages)
+and refused unless the Origin is the service's own or a configured one: a browser sends the
+cookie with a websocket opened by any site, so the Origin is what stops another site from
+reading an agent's pops.
+
+Each connection is a small group of tasks — send, receive, and a watch on the client's
+bounded queue; the first to finish ends the others, and each way of ending has its close
+code. An agent receives only their own feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from callcenter.agents.errors import NotAnAgent
+from callcenter.agents.feeds import Client
+from callcenter.agents.setup import AGENT_DESK
+from callcenter.auth.roles import Forbidden, Role, Unauthenticated, principal_of, require
+from callcenter.web.openapi import error
+
+log = logging.getLogger(__name__)
+
+routes = web.RouteTableDef()
+
+CLOSE_TOO_SLOW = 4008
+CLOSE_GOING_AWAY = 1001
+SEND_TIMEOUT_S = 10.0
+HEARTBEAT_S = 20.0
+
+
+def origin_allowed(request: web.Request, extra: tuple[str, ...]) -> bool:
+    """Same origin as the service (scheme, host and port), or one configured."""
+    origin = request.headers.get("Origin", "").rstrip("/")
+    if not origin:
+        return False
+    if origin in extra:
+        return True
+    parts = urlsplit(origin)
+    return parts.netloc.lower() == request.host.lower() and parts.scheme in ("http", "https")
+
+
+@routes.get("/ws/agent")
+@require(Role.AGENT)
+async def agent_socket(request: web.Request) -> web.StreamResponse:
+    who = principal_of(request)
+    if who.via != "session":
+        raise Unauthenticated("the agent feed is for an agent's page: log in with a session")
+    if not who.agent_id:
+        raise NotAnAgent("this account is not linked to a directory agent")
+    service = request.app[AGENT_DESK]
+    if not origin_allowed(request, service.desk_settings.origins):
+        raise Forbidden("websocket from another origin", origin=request.headers.get("Origin"))
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=16 * 1024)
+    await ws.prepare(request)
+    agent_id = who.agent_id
+    service.wrapups.manage(agent_id)
+    client = service.feeds.attach(agent_id, who, lambda: service.snapshot(agent_id))
+    for pop in service.pops.open_pops(agent_id):  # shown again by the snapshot (R27)
+        service.wrapups.shown(pop, [client])
+    try:
+        await _serve(ws, client)
+    finally:
+        service.feeds.detach(client)
+    return ws
+
+
+async def _serve(ws: web.WebSocketResponse, client: Client) -> None:
+    tasks = [asyncio.create_task(_send(ws, client)), asyncio.create_task(_receive(ws)),
+             asyncio.create_task(client.dropped.wait())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if client.dropped.is_set():
+        log.warning("agent %s: closing websocket (%s)", client.agent_id, client.drop_reason)
+        code = CLOSE_TOO_SLOW if client.drop_reason.startswith("too slow") else CLOSE_GOING_AWAY
+        with contextlib.suppress(asyncio.TimeoutError, ConnectionError):
+            await asyncio.wait_for(ws.close(code=code, message=client.drop_reason[:100].encode()),
+                                   timeout=1.0)
+    elif not ws.closed:
+        await ws.close()
+
+
+async def _send(ws: web.WebSocketResponse, client: Client) -> None:
+    while True:
+        data = await client.frames.get()
+        try:
+            await asyncio.wait_for(ws.send_str(data), SEND_TIMEOUT_S)
+        except (TimeoutError, ConnectionError) as exc:
+            client.drop(f"too slow: send failed ({type(exc).__name__})")
+            return
+
+
+async def _receive(ws: web.WebSocketResponse) -> None:
+    """Pages send nothing but keep-alives; anything else is ignored, a close ends the feed."""
+    async for message in ws:
+        if message.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
+            return
+
+
+OPENAPI: dict[str, Any] = {
+    "paths": {"/ws/agent": {"get": {
+        "summary": "The agent's live feed (websocket): snapshot, then numbered deltas (R5)",
+        "tags": ["agent desk"],
+        "description": "Upgrade to a websocket with the session cookie; the Origin must be "
+                       "the service's own. Frames are JSON objects with `type` and `seq`: "
+                       "snapshot, presence, pop, pop_answered, pop_withdrawn, wrapup, "
+                       "wrapup_end, dial_result, callback_due. A gap in `seq` means a frame "
+                       "was missed: reconnect for a fresh snapshot. A client that falls too "
+                       "far behind is closed with code 4008.",
+        "responses": {"101": {"description": "switching to the websocket protocol"},
+                      "401": error("Unauthenticated"), "403": error("Forbidden"),
+                      "409": error("Conflict")},
+    }}},
+    "schemas": {},
+}
+
+__all__ = ["OPENAPI", "origin_allowed", "routes"]

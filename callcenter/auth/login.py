@@ -1,0 +1,109 @@
+"""Logging in and out of pages (R28), rate-limited and audited (R27).
+
+Failures get one answer whatever went wrong (unknown name, wrong password, inactive
+account), take the same argon2 time, and are audited with the real reason for whoever
+investigates. Too many failures for a username or from an address are refused before any
+password is checked.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from callcenter.audit.log import record, record_as
+from callcenter.auth.credentials import Now, principal_for, utcnow
+from callcenter.auth.models import AccountRow, SessionRow
+from callcenter.auth.passwords import hash_password, needs_rehash, verify_password
+from callcenter.auth.ratelimit import AttemptLimiter, Limit, TooManyAttempts
+from callcenter.auth.roles import Principal
+from callcenter.auth.secret import digest, new_secret
+from callcenter.errors import CallcenterError
+from callcenter.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+SESSION_LIFETIME = timedelta(hours=12)  # one shift, with room to spare
+USER_LIMIT = Limit(max_failures=5, window_s=300)
+# Higher than per user: a whole call centre usually reaches us from one NAT address.
+ADDRESS_LIMIT = Limit(max_failures=20, window_s=300)
+
+
+class LoginFailed(CallcenterError):
+    status = 401
+    error_id = "login-failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    principal: Principal
+    session_secret: str
+    csrf_token: str
+    expires_at: datetime
+
+
+class LoginService:
+    def __init__(self, db: Database, *, limiter: AttemptLimiter | None = None,
+                 now: Now = utcnow) -> None:
+        self._db = db
+        self._limiter = limiter or AttemptLimiter()
+        self._now = now
+
+    async def login(self, username: str, password: str, address: str) -> Login:
+        user_key = f"user:{username}"
+        try:
+            self._limiter.begin([(user_key, USER_LIMIT), (f"addr:{address}", ADDRESS_LIMIT)])
+        except TooManyAttempts:
+            log.warning("login refused, too many attempts: user=%s address=%s",
+                        username, address)
+            raise
+        async with self._db.sessions() as session:
+            account = await session.scalar(
+                select(AccountRow).where(AccountRow.username == username))
+        matched = await verify_password(account.password_hash if account else None, password)
+        if account is None or not matched or not account.active:
+            reason = ("unknown-user" if account is None
+                      else "bad-password" if not matched else "inactive")
+            await self._audit_failure(username, account, address, reason)
+            raise LoginFailed("wrong username or password")
+        self._limiter.succeeded(user_key)
+        return await self._open_session(account, password, address)
+
+    async def logout(self, session_secret: str, who: Principal) -> str:
+        """End the session; returns its digest so the caller can drop it from caches."""
+        id_hash = digest(session_secret)
+        async with self._db.transaction() as session:
+            await session.execute(delete(SessionRow).where(SessionRow.id_hash == id_hash))
+            record(session, who, "logout", "account", who.account_id)
+        return id_hash
+
+    async def _open_session(self, account: AccountRow, password: str, address: str) -> Login:
+        rehashed = await hash_password(password) if needs_rehash(account.password_hash) else None
+        secret, csrf = new_secret(), new_secret()
+        now = self._now()
+        expires_at = now + SESSION_LIFETIME
+        principal = principal_for(account, "session")
+        async with self._db.transaction() as session:
+            await session.execute(delete(SessionRow).where(SessionRow.expires_at <= now))
+            session.add(SessionRow(id_hash=digest(secret), account_id=account.id,
+                                   csrf_hash=digest(csrf), address=address[:64],
+                                   created_at=now, expires_at=expires_at))
+            if rehashed is not None:
+                stored = await session.get(AccountRow, account.id)
+                if stored is not None:
+                    stored.password_hash = rehashed
+            record(session, principal, "login", "account", account.id,
+                   {"outcome": "success", "address": address})
+        return Login(principal, secret, csrf, expires_at)
+
+    async def _audit_failure(self, username: str, account: AccountRow | None, address: str,
+                             reason: str) -> None:
+        async with self._db.transaction() as session:
+            record_as(session, account_id=account.id if account else None,
+                      username=username, role=account.role if account else "",
+                      action="login", entity="account",
+                      entity_id=account.id if account else username,
+                      detail={"outcome": "failure", "reason": reason, "address": address})

@@ -1,0 +1,1 @@
+"""The complaint ledger (R20-R23): numbering, severity, escalation, deadlines."""

@@ -1,0 +1,68 @@
+"""Small request helpers shared by the back-office handlers (customers, orders, complaints).
+
+Handlers stay thin: take what they need from the app (database, settings) and the request
+(principal, query values), call the service inside one transaction, serialise.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from callcenter.customers.schemas import NumberPlan
+from callcenter.errors import InvalidInput
+from callcenter.rules.calendar import WorkingCalendar
+from callcenter.storage.database import Database
+from callcenter.web.keys import DATABASE, SETTINGS
+
+
+def database(request: web.Request) -> Database:
+    return request.app[DATABASE]
+
+
+def number_plan(request: web.Request) -> NumberPlan:
+    settings = request.app[SETTINGS]
+    return NumberPlan(settings.phone_region, settings.area_code)
+
+
+def site_calendar(request: web.Request) -> WorkingCalendar:
+    """The site's working calendar (R7-R10 working hours and days).
+
+    Business hours are the calendar's defaults until they become a setting; this is the
+    one place to change when they do.
+    """
+    return WorkingCalendar(request.app[SETTINGS].zone)
+
+
+def now() -> datetime:
+    """The clock of every handler: aware UTC, read once per request."""
+    return datetime.now(UTC)
+
+
+def query_int(request: web.Request, key: str, default: int, *, low: int, high: int) -> int:
+    """An integer query parameter within [low, high]."""
+    raw = request.query.get(key)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 10:
+        raise InvalidInput(key, "must be a whole number")
+    value = int(raw)
+    if not low <= value <= high:
+        raise InvalidInput(key, f"must be between {low} and {high}")
+    return value
+
+
+def query_text(request: web.Request, key: str, *, limit: int = 200) -> str | None:
+    """An optional text query parameter."""
+    raw = request.query.get(key)
+    if raw is None or raw == "":
+        return None
+    if len(raw) > limit or "\x00" in raw:
+        raise InvalidInput(key, f"must be at most {limit} characters of text")
+    return raw
+
+
+def created(body: dict[str, Any]) -> web.Response:
+    return web.json_response(body, status=201)

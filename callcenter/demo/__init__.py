@@ -1,0 +1,1 @@
+"""Demo data (`callcenter seed-demo`) and the screen-pop lookup benchmark."""

@@ -1,0 +1,1 @@
+"""Service orders: repairs, installations, maintenance and consultations (R7-R12)."""

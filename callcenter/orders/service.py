@@ -1,0 +1,218 @@
+"""Registering service orders and moving them through their status flow (R7-R12, R14).
+
+Deadlines are computed from the rules with the site's working calendar at registration and
+stored. Every status change is checked by the `SERVICE_ORDER` machine, timed in its own row,
+audited, and — when it starts the R14 call-back clock — written to the outbox, all in the
+caller's transaction: a change that fails leaves no trace anywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from callcenter.audit.log import record
+from callcenter.auth.roles import Principal
+from callcenter.customers.fields import iso
+from callcenter.customers.models import CustomerRow, ProductRow
+from callcenter.errors import InvalidInput, NotFound
+from callcenter.followups.outbox import Topic, emit
+from callcenter.orders.models import OrderTransitionRow, ServiceOrderRow
+from callcenter.orders.schemas import OrderKind
+from callcenter.rules.calendar import WorkingCalendar
+from callcenter.rules.deadlines import (
+    ServiceZone,
+    deadline_state,
+    order_deadlines,
+    repair_callback_due,
+    workshop_due,
+)
+from callcenter.rules.status import SERVICE_ORDER, OrderStatus
+
+WARN_BEFORE = timedelta(hours=1)
+"""How long before a deadline the order shows as due soon (and the watch reminds)."""
+
+_STAMPS = {
+    OrderStatus.ON_SITE: "on_site_at",
+    OrderStatus.COMPLETED: "completed_at",
+    OrderStatus.RETURNED: "returned_at",
+    OrderStatus.CLOSED: "closed_at",
+}
+
+
+async def load(session: AsyncSession, order_id: int, *, lock: bool = False) -> ServiceOrderRow:
+    """One order with its transitions; `lock` holds the row until commit (FOR UPDATE)."""
+    query = select(ServiceOrderRow).where(ServiceOrderRow.id == order_id).options(
+        selectinload(ServiceOrderRow.transitions))
+    if lock:
+        query = query.with_for_update()
+    row = (await session.scalars(query)).one_or_none()
+    if row is None:
+        raise NotFound("service order", str(order_id))
+    return row
+
+
+async def register(session: AsyncSession, who: Principal, values: dict[str, Any],
+                   calendar: WorkingCalendar, now: datetime) -> ServiceOrderRow:
+    """A new order, registered now, with its R7/R8/R9 (and R10) deadlines stored."""
+    customer = await session.get(CustomerRow, values["customer_id"])
+    if customer is None:
+        raise InvalidInput("customer_id", f"no customer {values['customer_id']}")
+    product_id = values.get("product_id")
+    if product_id is not None:
+        owner = await session.scalar(select(ProductRow.customer_id).where(
+            ProductRow.id == product_id))
+        if owner != customer.id:
+            raise InvalidInput("product_id", f"product {product_id} is not the customer's")
+    zone = ServiceZone(customer.zone)
+    due = order_deadlines(now, zone, calendar)
+    units = values.get("units")
+    row = ServiceOrderRow(
+        **values,
+        zone=zone.value,
+        status=OrderStatus.REGISTERED.value,
+        registered_by=who.username,
+        registered_at=now,
+        first_response_due=due.first_response,
+        handling_plan_due=due.handling_plan,
+        on_site_due=due.on_site,
+        solved_due=due.solved,
+        priority_dispatch_at=due.priority_dispatch_at,
+        workshop_due=workshop_due(now, units, calendar) if units else None,
+        updated_at=now,
+        transitions=[OrderTransitionRow(from_status=None, to_status="registered", at=now,
+                                        by=who.username)],
+    )
+    session.add(row)
+    await session.flush()
+    record(session, who, "create", "service_order", row.id, {"customer_id": customer.id})
+    return row
+
+
+async def change(session: AsyncSession, who: Principal, order_id: int,
+                 values: dict[str, Any], now: datetime) -> ServiceOrderRow:
+    """Technician, description, service class, or the R7/R8 clock stops."""
+    row = await load(session, order_id, lock=True)
+    for key in ("first_contact_at", "plan_sent_at"):
+        if values.get(key) is not None and values[key] > now + timedelta(minutes=5):
+            raise InvalidInput(key, "cannot be in the future")
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.updated_at = now
+    record(session, who, "update", "service_order", row.id, {"fields": sorted(values)})
+    await session.flush()
+    return row
+
+
+async def move(session: AsyncSession, who: Principal, order_id: int, target: OrderStatus,
+               note: str, technician: str | None, calendar: WorkingCalendar,
+               now: datetime) -> ServiceOrderRow:
+    """Apply one status transition (409 illegal-transition if the machine forbids it)."""
+    row = await load(session, order_id, lock=True)
+    current = OrderStatus(row.status)
+    SERVICE_ORDER.transition(current, target)
+    if technician is not None:
+        row.technician = technician
+    if target is OrderStatus.DISPATCHED and not row.technician:
+        raise InvalidInput("technician", "an order is dispatched to a named technician")
+    stamp = _STAMPS.get(target)
+    if stamp is not None:
+        setattr(row, stamp, now)
+    row.status = target.value
+    row.updated_at = now
+    row.transitions.append(OrderTransitionRow(from_status=current.value, to_status=target.value,
+                                              at=now, by=who.username, note=note))
+    _follow_up_event(session, row, current, target, calendar, now)
+    record(session, who, "update", "service_order", row.id,
+           {"status": [current.value, target.value]})
+    await session.flush()
+    return row
+
+
+def _follow_up_event(session: AsyncSession, row: ServiceOrderRow, current: OrderStatus,
+                     target: OrderStatus, calendar: WorkingCalendar, now: datetime) -> None:
+    """R14: the call-back clock starts when the customer has the product back.
+
+    That is the "returned" step, or completion itself for an on-site job closed straight
+    from "completed" (nothing was taken away). Consultations have no product to return.
+    """
+    if row.kind == OrderKind.CONSULTATION.value:
+        return
+    if target is OrderStatus.RETURNED:
+        back_at = now
+    elif target is OrderStatus.CLOSED and current is OrderStatus.COMPLETED:
+        back_at = row.completed_at or now
+    else:
+        return
+    emit(session, Topic.PRODUCT_RETURNED, "service_order", row.id, back_at,
+         repair_callback_due(back_at, calendar),
+         {"customer_id": row.customer_id, "product_id": row.product_id, "kind": row.kind,
+          "technician": row.technician, "service_class": row.service_class})
+
+
+def clocks(row: ServiceOrderRow, now: datetime) -> dict[str, dict[str, Any]]:
+    """Each deadline with when its clock stopped (if it has) and where it stands."""
+    pairs: dict[str, tuple[datetime | None, datetime | None]] = {
+        "first_response": (row.first_response_due, row.first_contact_at),
+        "handling_plan": (row.handling_plan_due, row.plan_sent_at),
+        "on_site": (row.on_site_due, row.on_site_at),
+        "solved": (row.solved_due, row.completed_at),
+        "workshop": (row.workshop_due, row.completed_at),
+    }
+    final = row.status in (OrderStatus.CANCELLED.value,)
+    result: dict[str, dict[str, Any]] = {}
+    for name, (due, stopped) in pairs.items():
+        if due is None:
+            continue
+        if stopped is not None:
+            state = "met" if stopped <= due else "missed"
+        elif final:
+            state = "stopped"
+        else:
+            state = deadline_state(due, now, WARN_BEFORE).value
+        result[name] = {"due": iso(due), "done_at": iso(stopped), "state": state}
+    return result
+
+
+def order_json(row: ServiceOrderRow, now: datetime) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "customer_id": row.customer_id,
+        "product_id": row.product_id,
+        "call_id": row.call_id,
+        "kind": row.kind,
+        "service_class": row.service_class,
+        "zone": row.zone,
+        "status": row.status,
+        "description": row.description,
+        "technician": row.technician,
+        "registered_by": row.registered_by,
+        "units": row.units,
+        "registered_at": iso(row.registered_at),
+        "priority_dispatch_at": iso(row.priority_dispatch_at),
+        "deadlines": clocks(row, now),
+        "transitions": [
+            {"from": t.from_status, "to": t.to_status, "at": iso(t.at), "by": t.by,
+             "note": t.note}
+            for t in row.transitions
+        ],
+        "updated_at": iso(row.updated_at),
+    }
+
+
+async def search(session: AsyncSession, customer_id: int | None, status: str | None,
+                 technician: str | None, limit: int) -> list[ServiceOrderRow]:
+    """Orders, newest first, by customer, status and/or technician."""
+    query = select(ServiceOrderRow).options(selectinload(ServiceOrderRow.transitions)).order_by(
+        ServiceOrderRow.id.desc()).limit(limit)
+    if customer_id is not None:
+        query = query.where(ServiceOrderRow.customer_id == customer_id)
+    if status is not None:
+        query = query.where(ServiceOrderRow.status == status)
+    if technician is not None:
+        query = query.where(ServiceOrderRow.technician == technician)
+    return list((await session.scalars(query)).all())

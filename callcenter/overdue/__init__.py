@@ -1,0 +1,1 @@
+"""The overdue watch: reminders to owners and the managers' list of late records (R23)."""

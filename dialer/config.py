@@ -1,0 +1,61 @@
+"""The dialer's settings turned into the objects its rules take, built once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from callcenter.rules.calendar import WorkingCalendar
+from callcenter.settings import DialerSettings, Settings
+from dialer.kinds import JobKind
+from dialer.planning import CallingPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class DialerConfig:
+    """Everything the dialer reads from the settings, in the types its modules use."""
+
+    dialer: DialerSettings
+    site_zone: ZoneInfo
+    phone_region: str
+    policy: CallingPolicy
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DialerConfig:
+        d = settings.dialer
+        policy = CallingPolicy(
+            windows=d.calling_windows,
+            is_holiday=WorkingCalendar(settings.zone).is_holiday,
+            min_gap=timedelta(seconds=d.retry_min_gap_s),
+            max_gap=timedelta(seconds=d.retry_max_gap_s),
+        )
+        return cls(d, settings.zone, settings.phone_region, policy)
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.dialer.lease_s)
+
+    @property
+    def enabled_topics(self) -> frozenset[str]:
+        return frozenset(self.dialer.job_events)
+
+    def kind_cap(self, kind: str) -> int:
+        """Concurrent calls allowed for `kind`: its own cap, never above the global one."""
+        caps = dict(self.dialer.kind_caps)
+        return min(caps.get(kind, self.dialer.max_calls), self.dialer.max_calls)
+
+    def customer_zone(self, name: str | None) -> ZoneInfo:
+        """A customer's own zone for calling windows; the site's when unset or unknown."""
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ValueError, KeyError):
+                pass
+        return self.site_zone
+
+
+AUTO_KINDS: tuple[str, ...] = tuple(k.value for k in JobKind if k is not JobKind.AGENT_CALLBACK)
+"""Kinds the dialer calls by itself; agent call-backs are preview jobs for people."""
+
+__all__ = ["AUTO_KINDS", "DialerConfig"]

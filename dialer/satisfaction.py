@@ -1,0 +1,86 @@
+"""R19 figures from the stored surveys: the rate, partial and excluded counts, per item and
+per technician (`callcenter.rules.satisfaction` does the arithmetic).
+
+Satisfaction rate = completed surveys with every item 3 or 4 / completed surveys; partial
+surveys are reported beside it; customers whose complaint was registered before the survey
+are left out ("已上报备案的抱怨用户除外", 002). A complaint the survey itself opened (R20)
+is registered after it and does not exclude it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.complaints.models import ComplaintRow
+from callcenter.followups.models import RATING_ITEMS, SurveyResultRow
+from callcenter.rules.satisfaction import (
+    Rating,
+    SatisfactionReport,
+    SurveyItem,
+    SurveyResult,
+    satisfaction_by_technician,
+    satisfaction_report,
+)
+
+
+def month_of(at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The site-local calendar month containing `at`, as [start, end) instants."""
+    local = at.astimezone(zone).date().replace(day=1)
+    following = (local + timedelta(days=32)).replace(day=1)
+    return (datetime.combine(local, time(0), tzinfo=zone),
+            datetime.combine(following, time(0), tzinfo=zone))
+
+
+async def surveys(session: AsyncSession, since: datetime, until: datetime,
+                  technician: str | None = None) -> list[SurveyResult]:
+    """The surveys of [since, until), as R19 sees them."""
+    earlier = exists().where(ComplaintRow.customer_id == SurveyResultRow.customer_id,
+                             ComplaintRow.registered_at < SurveyResultRow.surveyed_at)
+    query = select(SurveyResultRow, earlier.label("excluded")).where(
+        SurveyResultRow.surveyed_at >= since, SurveyResultRow.surveyed_at < until,
+        SurveyResultRow.technician.is_not(None))
+    if technician is not None:
+        query = query.where(SurveyResultRow.technician == technician)
+    results = []
+    for row, excluded in (await session.execute(query)).all():
+        ratings = {SurveyItem(item): Rating(getattr(row, item)) for item in RATING_ITEMS
+                   if getattr(row, item) is not None}
+        results.append(SurveyResult(row.technician or "", ratings, bool(excluded)))
+    return results
+
+
+def report_json(report: SatisfactionReport) -> dict[str, Any]:
+    return {
+        "rate": report.rate.value, "satisfied": report.rate.satisfied,
+        "completed": report.rate.counted, "partial": report.partial,
+        "excluded": report.excluded, "meets_target": report.rate.meets(),
+        "per_item": {str(item): {"satisfied": rate.satisfied, "counted": rate.counted,
+                                 "rate": rate.value}
+                     for item, rate in report.per_item.items()},
+    }
+
+
+async def figures(session: AsyncSession, since: datetime, until: datetime) -> dict[str, Any]:
+    """The R19 report for a period: overall and per technician."""
+    found = await surveys(session, since, until)
+    return {"since": since.isoformat(), "until": until.isoformat(),
+            "overall": report_json(satisfaction_report(found)),
+            "technicians": {tech: report_json(rep)
+                            for tech, rep in satisfaction_by_technician(found).items()}}
+
+
+async def technician_figures(session: AsyncSession, technician: str, now: datetime,
+                             zone: ZoneInfo) -> dict[str, Any]:
+    """One technician's R19 figures for the current month (the wallboard's update)."""
+    since, until = month_of(now, zone)
+    report = satisfaction_report(await surveys(session, since, until, technician))
+    month: date = since.date()
+    return {"technician": technician, "month": month.strftime("%Y-%m"), **report_json(report)}
+
+
+__all__ = ["figures", "month_of", "report_json", "surveys", "technician_figures"]

@@ -1,0 +1,57 @@
+"""Where an order's deadlines stand, and the order payloads (R7-R10)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from callcenter.errors import InvalidInput
+from callcenter.orders import service
+from callcenter.orders.schemas import parse_create, parse_status
+from callcenter.rules.status import OrderStatus
+
+pytestmark = pytest.mark.unit
+NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+
+
+def _order(**fields: Any) -> Any:
+    base: dict[str, Any] = {
+        "status": "dispatched", "first_response_due": NOW + timedelta(hours=20),
+        "first_contact_at": None, "handling_plan_due": NOW - timedelta(hours=1),
+        "plan_sent_at": NOW - timedelta(hours=2), "on_site_due": NOW + timedelta(minutes=30),
+        "on_site_at": None, "solved_due": NOW - timedelta(minutes=1), "completed_at": None,
+        "workshop_due": None}
+    base.update(fields)
+    return SimpleNamespace(**base)
+
+
+def test_running_clocks_are_judged_against_now_and_stopped_ones_against_their_stop() -> None:
+    states = {name: clock["state"] for name, clock in service.clocks(_order(), NOW).items()}
+    assert states == {"first_response": "on_time", "handling_plan": "met",
+                      "on_site": "due_soon", "solved": "overdue"}
+
+
+def test_a_stop_after_the_deadline_is_missed_and_a_cancelled_order_stops_its_clocks() -> None:
+    late = service.clocks(_order(plan_sent_at=NOW), NOW)
+    assert late["handling_plan"]["state"] == "missed"
+    cancelled = service.clocks(_order(status="cancelled"), NOW)
+    assert cancelled["solved"]["state"] == "stopped"
+
+
+def test_workshop_batches_need_a_unit_count_of_at_least_one() -> None:
+    values = parse_create({"customer_id": 1, "kind": "repair", "service_class": "C",
+                           "units": 25})
+    assert values["units"] == 25
+    with pytest.raises(InvalidInput, match="units"):
+        parse_create({"customer_id": 1, "kind": "repair", "service_class": "C", "units": 0})
+
+
+def test_status_payload_names_a_known_status() -> None:
+    assert parse_status({"status": "on_site"}) == (OrderStatus.ON_SITE, "", None)
+    with pytest.raises(InvalidInput, match="status"):
+        parse_status({"status": "done"})
+    with pytest.raises(InvalidInput, match="status"):
+        parse_status({"status": 3})
