@@ -28,6 +28,7 @@ from callcenter.customers import fields as f
 from callcenter.customers.httputil import number_plan, site_calendar
 from callcenter.directory.models import AgentRow
 from callcenter.errors import Conflict, InvalidInput, NotFound
+from callcenter.web.inputs import path_id
 from callcenter.web.keys import DIRECTORY, SETTINGS
 from callcenter.web.middleware import read_json
 
@@ -253,7 +254,7 @@ async def callbacks(request: web.Request) -> web.Response:
 @require(Role.AGENT)
 async def callback_done(request: web.Request) -> web.Response:
     who, agent_id = _agent_id(request)
-    callback_id = int(request.match_info["callback_id"])
+    callback_id = path_id(request, "callback_id")
     async with _service(request).db.transaction() as session:
         row = await session.get(PromisedCallbackRow, callback_id)
         if row is None or row.agent_id != agent_id:

@@ -16,19 +16,11 @@ from callcenter.auth.schemas import (
     parse_new_token,
 )
 from callcenter.auth.setup import AUTH
-from callcenter.errors import InvalidInput
+from callcenter.web.inputs import path_id
 from callcenter.web.middleware import read_json
 from callcenter.web.openapi import ID_SCHEMA, error, json_body, json_response, path_param, ref
 
 routes = web.RouteTableDef()
-
-
-def path_id(request: web.Request, key: str = "id") -> int:
-    """A database id from the path; out-of-range numbers are bad input, not a driver error."""
-    raw = request.match_info[key]
-    if not raw.isdecimal() or len(raw) > 10 or not 1 <= int(raw) <= ID_SCHEMA["maximum"]:
-        raise InvalidInput(key, "must be a positive whole number")
-    return int(raw)
 
 
 @routes.get("/api/accounts")

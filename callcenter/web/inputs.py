@@ -68,3 +68,14 @@ async def _check_body(request: web.Request) -> None:
         return
     if not _all_storable(payload):
         raise InvalidInput("body", "text must not contain NUL characters or lone surrogates")
+
+
+MAX_ID = 2**31 - 1
+
+
+def path_id(request: web.Request, key: str = "id") -> int:
+    """A database id from the path; out-of-range numbers are bad input, not a driver error."""
+    raw = request.match_info[key]
+    if not raw.isdecimal() or len(raw) > 10 or not 1 <= int(raw) <= MAX_ID:
+        raise InvalidInput(key, "must be a positive whole number")
+    return int(raw)
