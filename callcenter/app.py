@@ -22,6 +22,7 @@ from callcenter.auth import admin_http
 from callcenter.auth import http as auth_http
 from callcenter.auth.setup import auth_context
 from callcenter.calls import http as calls_http
+from callcenter.calls.sla import RingRule
 from callcenter.complaints import http as complaints_http
 from callcenter.customers import http as customers_http
 from callcenter.customers import lookup_http
@@ -74,7 +75,7 @@ async def _hub(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _directory(app: web.Application) -> AsyncIterator[None]:
-    directory = DirectoryService(app[DATABASE])
+    directory = DirectoryService(app[DATABASE], default_rule=RingRule.of(app[SETTINGS].sla))
     app[DIRECTORY] = directory
     try:
         await directory.refresh_index()

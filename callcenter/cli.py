@@ -80,6 +80,12 @@ def _bench_pop(settings: Settings, args: argparse.Namespace) -> int:
     return pop.run(args, settings)
 
 
+def _bench_claim(settings: Settings, args: argparse.Namespace) -> int:
+    from callcenter.bench import claim
+
+    return claim.run(args, settings)
+
+
 def _settings(settings: Settings, args: argparse.Namespace) -> int:
     print(settings)
     print("read from:", ", ".join(setting_names()))
@@ -129,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "service and one websocket per agent")
     add_pop_arguments(p)
     p.set_defaults(run=_bench_pop)
+    p = _subcommands(sub, "bench").add_parser(
+        "claim", help="dialer workers claiming due jobs on PostgreSQL, with a double-claim "
+                      "check (callcenter.bench.claim)")
+    p.add_argument("--jobs", type=int, default=10_000, help="due jobs (default 10,000)")
+    p.add_argument("--workers", type=int, default=4, help="worker processes (default 4)")
+    p.add_argument("--database-url", help="PostgreSQL URL (default: a fresh database on "
+                                          "CALLCENTER_TEST_PG's server, dropped afterwards)")
+    p.set_defaults(run=_bench_claim)
     return parser
 
 

@@ -50,6 +50,17 @@ class HotlineEntered(CallEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class DeskDialed(CallEvent):
+    """An agent answered their phone for a click-to-dial and the customer is being dialled
+    (dialplan UserEvent DeskDial): the door of an outbound call, as HotlineEntered is of an
+    inbound one. `leg_id` is the agent's leg; `customer_id` the record the click came from."""
+
+    number: str
+    interface: str
+    customer_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class QueueExited(CallEvent):
     """The dialplan continued after Queue(): `status` is its QUEUESTATUS.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from typing import Any
@@ -47,19 +46,25 @@ LIVE_CALLS_CHANNEL = "calls.live"
 class LiveRelay:
     """Publishes live-call changes to the hub from its own task.
 
-    The tracker calls `offer` on the event path; a bounded buffer keeps the newest changes if
-    the hub falls behind (a page that misses a change gets the next snapshot), and the
-    registry, not the hub, is where nothing may be lost.
+    The tracker calls `offer` on the event path. Only each call's newest picture waits to
+    be sent: a call that changed five times while the hub was busy is published once, as it
+    is now (a page needs the state, not the steps). The buffer is bounded, the oldest call
+    dropped first if the hub falls behind (a page that misses a change gets the next
+    snapshot); the registry, not the hub, is where nothing may be lost.
     """
 
     def __init__(self, hub: Hub, limit: int = 10_000) -> None:
         self._hub = hub
-        self._pending: deque[LiveCall] = deque(maxlen=limit)
+        self._limit = limit
+        self._pending: dict[str, LiveCall] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def offer(self, call: LiveCall) -> None:
-        self._pending.append(call)
+        self._pending.pop(call.call_id, None)  # re-queued behind the others: order kept
+        self._pending[call.call_id] = call
+        if len(self._pending) > self._limit:
+            del self._pending[next(iter(self._pending))]
         self._wake.set()
 
     def start(self) -> None:
@@ -70,7 +75,7 @@ class LiveRelay:
             await self._wake.wait()
             self._wake.clear()
             while self._pending:
-                call = self._pending.popleft()
+                call = self._pending.pop(next(iter(self._pending)))
                 try:
                     await self._hub.publish(LIVE_CALLS_CHANNEL, asdict(call))
                 except HubUnavailable as exc:
@@ -101,18 +106,21 @@ class LinkHealth:
 
 async def pbx_pipeline(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    registry = CallRegistry(app[DATABASE], sla_settings=settings.sla)
+    directory = app[DIRECTORY]
+    registry = CallRegistry(
+        app[DATABASE], sla_settings=settings.sla, rule_for=directory.rule_for
+    )
     writer = RegistryWriter(registry)
     relay = LiveRelay(app[HUB])
     tracker = CallTracker(
-        settings.sla,
-        resolve_agent=app[DIRECTORY].agent_for_interface,
+        directory.rule_for,
+        resolve_agent=directory.agent_for_interface,
         sink=writer.submit,
         on_change=relay.offer,
         region=settings.phone_region,
         area_code=settings.area_code,
     )
-    reconciler = DirectoryReconciler(app[DIRECTORY], app[RECONCILE_REPORTS])
+    reconciler = DirectoryReconciler(directory, app[RECONCILE_REPORTS])
     desk = app[AGENT_DESK]
     dialer = app[DIALER]
     link = AmiLink(settings.ami, consumers=[tracker, reconciler, *desk.consumers, dialer])

@@ -77,6 +77,7 @@ class DialerSettings:
     job_events: tuple[str, ...] = DIALER_EVENTS
     sampling_percent: float = 100.0  # R17: every service request by default
     calling_windows: tuple[Window, ...] = ((time(9), time(12)), (time(14), time(20)))
+    call_on_holidays: bool = False  # DOMAIN: no follow-up call on a public holiday
     max_attempts: int = 3
     retry_min_gap_s: float = 1800.0
     retry_max_gap_s: float = 86400.0
@@ -338,6 +339,7 @@ _SOURCES: dict[str, tuple[str, _Parser]] = {
     "CALLCENTER_DIALER_EVENTS": ("dialer.job_events", _choices(DIALER_EVENTS)),
     "CALLCENTER_DIALER_SAMPLING_PERCENT": ("dialer.sampling_percent", _percent),
     "CALLCENTER_DIALER_WINDOWS": ("dialer.calling_windows", _windows),
+    "CALLCENTER_DIALER_CALL_ON_HOLIDAYS": ("dialer.call_on_holidays", _flag),
     "CALLCENTER_DIALER_MAX_ATTEMPTS": ("dialer.max_attempts", _positive_int),
     "CALLCENTER_DIALER_RETRY_MIN_GAP": ("dialer.retry_min_gap_s", _seconds),
     "CALLCENTER_DIALER_RETRY_MAX_GAP": ("dialer.retry_max_gap_s", _seconds),

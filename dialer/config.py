@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from callcenter.rules.calendar import WorkingCalendar
@@ -24,9 +24,10 @@ class DialerConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> DialerConfig:
         d = settings.dialer
+        holidays = WorkingCalendar(settings.zone).is_holiday
         policy = CallingPolicy(
             windows=d.calling_windows,
-            is_holiday=WorkingCalendar(settings.zone).is_holiday,
+            is_holiday=_no_holiday if d.call_on_holidays else holidays,
             min_gap=timedelta(seconds=d.retry_min_gap_s),
             max_gap=timedelta(seconds=d.retry_max_gap_s),
         )
@@ -53,6 +54,11 @@ class DialerConfig:
             except (ValueError, KeyError):
                 pass
         return self.site_zone
+
+
+def _no_holiday(day: date) -> bool:
+    """A site told to call on public holidays too (outside mainland China, or the bench)."""
+    return False
 
 
 AUTO_KINDS: tuple[str, ...] = tuple(k.value for k in JobKind if k is not JobKind.AGENT_CALLBACK)

@@ -152,6 +152,12 @@ class Dialer:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    async def idle(self) -> None:
+        """Wait until nothing the dialer started is still running: calls, passes, and the
+        refill a finished call starts (which claims with the clock of the moment it runs)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)

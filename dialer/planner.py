@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.customers.models import CustomerPhoneRow, CustomerRow
@@ -159,17 +159,21 @@ async def _skip_do_not_call(db: Database, now: datetime, report: PlanReport) -> 
         report.skipped_do_not_call += int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _pending_auto(*conditions: ColumnElement[bool]) -> Select[DialerJobRow, str]:
+    """Pending jobs the dialer calls by itself, with their customer's time zone."""
+    return (select(DialerJobRow, CustomerRow.time_zone)
+            .join(CustomerRow, CustomerRow.id == DialerJobRow.customer_id)
+            .where(DialerJobRow.state == JobState.PENDING.value,
+                   DialerJobRow.mode == JobMode.AUTO.value, *conditions))
+
+
 async def _replan_stale(db: Database, config: DialerConfig, now: datetime,
                         report: PlanReport) -> None:
     """Pending auto jobs whose window closed undialled, or never planned: plan them again."""
     async with db.transaction() as session:
         rows = (await session.execute(
-            select(DialerJobRow, CustomerRow.time_zone)
-            .join(CustomerRow, CustomerRow.id == DialerJobRow.customer_id)
-            .where(DialerJobRow.state == JobState.PENDING.value,
-                   DialerJobRow.mode == JobMode.AUTO.value,
-                   (DialerJobRow.window_closes_at <= now)
-                   | DialerJobRow.window_closes_at.is_(None))
+            _pending_auto((DialerJobRow.window_closes_at <= now)
+                          | DialerJobRow.window_closes_at.is_(None))
             .limit(BATCH).with_for_update(of=DialerJobRow, skip_locked=True))).all()
         for job, zone_name in rows:
             was_at_risk = job.at_risk
@@ -185,13 +189,9 @@ async def _flag_overdue(db: Database, config: DialerConfig, now: datetime,
     """Jobs still pending whose next slot leaves no room before the deadline."""
     async with db.transaction() as session:
         rows = (await session.execute(
-            select(DialerJobRow, CustomerRow.time_zone)
-            .join(CustomerRow, CustomerRow.id == DialerJobRow.customer_id)
-            .where(DialerJobRow.state == JobState.PENDING.value,
-                   DialerJobRow.mode == JobMode.AUTO.value,
-                   DialerJobRow.at_risk.is_(False),
-                   DialerJobRow.next_attempt_at.is_not(None),
-                   DialerJobRow.next_attempt_at > now)
+            _pending_auto(DialerJobRow.at_risk.is_(False),
+                          DialerJobRow.next_attempt_at.is_not(None),
+                          DialerJobRow.next_attempt_at > now)
             .order_by(DialerJobRow.due_at).limit(BATCH))).all()
         for job, zone_name in rows:
             zone = config.customer_zone(zone_name)

@@ -24,7 +24,7 @@ const I18N = {
     withdrawn_rang_out: "振铃超时", withdrawn_call_ended: "通话已结束", withdrawn_rejected: "未接通",
     answered: "通话中", ended: "已结束", complaintSaved: "投诉已登记,编号", orderSaved: "工单已登记,编号",
     callbackSaved: "回电已安排", wrapSaved: "话后已保存", due: "期限", status: "状态",
-    pickQueues: "选择队列", transferTo: "转接给", noAgent: "此账号未关联坐席",
+    pickQueues: "选择队列", transferTo: "转接给", othersFree: "该队列另有空闲坐席,可能先接到此来电:", noAgent: "此账号未关联坐席",
     selectPause: "暂停原因", break: "小休", lunch: "用餐", training: "培训", meeting: "会议",
     backoffice: "后台工作", "wrap-up": "话后处理", on_time: "正常", due_soon: "即将到期",
     overdue: "已超期", met: "已完成", missed: "超期完成", from: "来自", customer: "客户",
@@ -61,7 +61,7 @@ const I18N = {
     answered: "On call", ended: "Ended", complaintSaved: "Complaint registered, number",
     orderSaved: "Service order registered, no.", callbackSaved: "Call-back scheduled",
     wrapSaved: "Wrap-up saved", due: "Due", status: "Status", pickQueues: "Queues",
-    transferTo: "Transfer to", noAgent: "This account is not linked to an agent",
+    transferTo: "Transfer to", othersFree: "Other agents are free in that queue and may be rung first:", noAgent: "This account is not linked to an agent",
     selectPause: "Pause reason", break: "Break", lunch: "Lunch", training: "Training",
     meeting: "Meeting", backoffice: "Back office", "wrap-up": "Wrap-up", on_time: "on time",
     due_soon: "due soon", overdue: "overdue", met: "met", missed: "missed", from: "from",
@@ -446,8 +446,13 @@ function customerView(c, pop) {
       h("button", { onclick: () => act("POST", "/api/agent/dial", { number, customer_id: c.id }) }, `☎ ${t("dial")} ${number}`),
       pop.state === "answered" && colleagues.length ? h("select", { id: "transfer-to" },
         colleagues.map((x) => h("option", { value: x.id }, `${x.display_name} (${x.languages.join(",")})`))) : "",
-      pop.state === "answered" && colleagues.length ? h("button", { onclick: () => act("POST", "/api/agent/transfer",
-        { call_id: pop.call_id, to_agent: $("transfer-to").value, note: c.language || "" }) }, t("transfer")) : ""));
+      pop.state === "answered" && colleagues.length ? h("button", { onclick: () => transfer(pop, c) }, t("transfer")) : ""));
+}
+
+async function transfer(pop, customer) {
+  const sent = await act("POST", "/api/agent/transfer",
+    { call_id: pop.call_id, to_agent: $("transfer-to").value, note: customer.language || "" });
+  if (sent && sent.others_free > 0) toast(`${t("othersFree")} ${sent.queue} (${sent.others_free})`);
 }
 
 // ---- wrap-up ----------------------------------------------------------------------------

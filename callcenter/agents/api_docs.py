@@ -46,13 +46,27 @@ OPENAPI: dict[str, Any] = {
             "call-back (R6), fill the registry's outcome, end the wrap-up pause",
             ref("Wrapup"), ok=json_response("Stored", ref("WrapupResult")), status="201"),
         "/api/agent/transfer": _post(
-            "R6: re-queue the caller to an available colleague (language); the pop follows", {
+            "R6: re-queue the caller to an available colleague (language); the pop follows. "
+            "The queue is the colleague's queue with the fewest other free agents; "
+            "`others_free` > 0 means someone else may be rung first", {
                 "type": "object", "required": ["call_id", "to_agent"], "properties": {
                     "call_id": {"type": "string"}, "to_agent": {"type": "string"},
-                    "note": {"type": "string"}}}),
-        "/api/agent/dial": _post("Click-to-dial: ring the agent's phone, then the customer", {
-            "type": "object", "required": ["number"], "properties": {
-                "number": {"type": "string"}, "customer_id": ID_SCHEMA}}),
+                    "note": {"type": "string"}}},
+            ok=json_response("Sent to the PBX; the pop follows on /ws/agent", {
+                "type": "object", "required": ["accepted", "queue", "to_agent", "others_free"],
+                "properties": {"accepted": {"const": True}, "queue": {"type": "string"},
+                               "to_agent": {"type": "string"},
+                               "others_free": {"type": "integer", "minimum": 0}}})),
+        "/api/agent/dial": _post(
+            "Click-to-dial: ring the agent's phone, then the customer; the call is registered "
+            "(R4) under `call_id`, linked to `customer_id` or the number's only customer", {
+                "type": "object", "required": ["number"], "properties": {
+                    "number": {"type": "string"}, "customer_id": ID_SCHEMA}},
+            ok=json_response("Sent to the PBX; dial_result arrives on /ws/agent", {
+                "type": "object", "required": ["accepted", "call_id", "leg_id", "number"],
+                "properties": {"accepted": {"const": True}, "call_id": {"type": "string"},
+                               "leg_id": {"type": "string"}, "number": {"type": "string"},
+                               "customer_id": {"type": ["integer", "null"]}}})),
         "/api/agent/figures": {"get": {
             "summary": "The agent's own figures today (R1): calls taken, average rings "
                        "before answer, calls let ring out",

@@ -24,19 +24,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, create_engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.pool import NullPool
 
 from callcenter import phones
-from callcenter.audit.log import record
+from callcenter.audit.log import entry, write
 from callcenter.auth.roles import Principal
-from callcenter.customers.lookup import (  # the lookup's own shaping, for prefetched rows
-    _clean,
-    _complaint,
-    _decode,
-    _order,
-    lookup,
-    statement,
-)
+from callcenter.customers.lookup import lookup, shape, statement
 from callcenter.directory.service import DirectoryService
 from callcenter.storage.database import Database
 
@@ -114,8 +108,8 @@ class CardLoader:
         return await future
 
     async def _one(self, number: str) -> dict[str, Any]:
-        async with self._db.sessions() as session:
-            return _with_form(await lookup(session, number, datetime.now(UTC)))
+        now = datetime.now(UTC)
+        return _with_form(await self._db.on_autocommit(lambda conn: lookup(conn, number, now)))
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -151,12 +145,15 @@ class CardLoader:
                 rows = await asyncio.to_thread(self._sqlite.read, [n for n, _ in batch])
                 for (number, future), row in zip(batch, rows, strict=True):
                     if not future.done():
-                        future.set_result(_with_form(shape(row, number, now)))
+                        future.set_result(_with_form(
+                            shape(number, row.customers, row.number_calls, now)))
             else:
-                async with self._db.sessions() as session:
+                async def serve(conn: AsyncConnection) -> None:
                     for number, future in batch:
                         if not future.done():
-                            future.set_result(_with_form(await lookup(session, number, now)))
+                            future.set_result(_with_form(await lookup(conn, number, now)))
+
+                await self._db.on_autocommit(serve)
         except (SQLAlchemyError, OSError) as exc:
             for _, future in batch:
                 if not future.done():
@@ -203,24 +200,6 @@ class _SqliteReader:
         self._engine.dispose()
 
 
-def shape(row: Row[Any], number: str, now: datetime) -> dict[str, Any]:
-    """`customers.lookup.lookup`'s answer from its statement's row.
-
-    The same steps as its second half, which is not a function of its own yet; the day it
-    is, this becomes a call to it (tests/unit/agents compare the two on one database).
-    """
-    customers = _decode(row.customers)
-    for customer in customers:
-        _clean(customer)
-        for key in ("products", "contracts", "last_calls", "last_surveys"):
-            customer[key] = [_clean(item) for item in customer[key]]
-        customer["open_orders"] = [_order(item, now) for item in customer["open_orders"]]
-        customer["open_complaints"] = [_complaint(i, now) for i in customer["open_complaints"]]
-    match = "none" if not customers else ("unique" if len(customers) == 1 else "ambiguous")
-    return {"number": number, "match": match, "customers": customers,
-            "number_calls": [_clean(item) for item in _decode(row.number_calls)]}
-
-
 def _with_form(card: dict[str, Any]) -> dict[str, Any]:
     if card["match"] == "none":
         card["new_customer"] = {"phone": card["number"]}
@@ -233,6 +212,15 @@ class _Read:
     customer_id: int | None
     number: str | None
     call_id: str
+    at: datetime
+
+    def entry(self) -> dict[str, Any]:
+        """The audit row, stamped when the card was shown rather than when it is written."""
+        if self.customer_id is not None:
+            return entry(self.who, "read", "customer", self.customer_id,
+                         {"via": "screen-pop", "call_id": self.call_id}, at=self.at)
+        return entry(self.who, "read", "lookup", self.number or "",
+                     {"via": "screen-pop", "call_id": self.call_id, "matched": 0}, at=self.at)
 
 
 class AuditTrail:
@@ -249,10 +237,11 @@ class AuditTrail:
     def shown(self, who: Principal, card: dict[str, Any] | None, call_id: str) -> None:
         """One card on one agent's screen: a read of each customer it showed (R27)."""
         customers = (card or {}).get("customers") or []
+        now = datetime.now(UTC)
         for customer in customers:
-            self._pending.append(_Read(who, int(customer["id"]), None, call_id))
+            self._pending.append(_Read(who, int(customer["id"]), None, call_id, now))
         if not customers:
-            self._pending.append(_Read(who, None, (card or {}).get("number"), call_id))
+            self._pending.append(_Read(who, None, (card or {}).get("number"), call_id, now))
         self._wake.set()
 
     def start(self) -> None:
@@ -262,15 +251,8 @@ class AuditTrail:
         while self._pending:
             batch = [self._pending[i] for i in range(min(self._batch, len(self._pending)))]
             try:
-                async with self._db.transaction() as session:
-                    for read in batch:
-                        if read.customer_id is not None:
-                            record(session, read.who, "read", "customer", read.customer_id,
-                                   {"via": "screen-pop", "call_id": read.call_id})
-                        else:
-                            record(session, read.who, "read", "lookup", read.number or "",
-                                   {"via": "screen-pop", "call_id": read.call_id,
-                                    "matched": 0})
+                async with self._db.autocommit() as conn:  # one statement: all or none
+                    await write(conn, [read.entry() for read in batch])
             except (SQLAlchemyError, OSError) as exc:
                 log.warning("screen-pop audit: %d rows kept for later: %s",
                             len(self._pending), exc)

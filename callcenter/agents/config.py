@@ -23,8 +23,9 @@ _CONTEXT = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 class DeskSettings:
     #: Reason codes an agent may pause with (QueuePause Reason); "wrap-up" is the service's.
     pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS
-    #: Dialplan context the agent's phone is sent to once it answers a click-to-dial.
-    dial_context: str = "agents"
+    #: Dialplan context the agent's phone is sent to once it answers a click-to-dial. It must
+    #: send UserEvent DeskDial, as `[desk-dial]` does, or the call is not registered (R4).
+    dial_context: str = "desk-dial"
     #: Frames a websocket client may have waiting; a client further behind is dropped.
     client_queue: int = 256
     #: Extra page origins allowed to open /ws/agent besides the service's own.

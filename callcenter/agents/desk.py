@@ -91,15 +91,21 @@ class Desk:
             await self._do("QueueRemove", {"Queue": queue, "Interface": interface},
                            tolerate="not there")
 
-    def dial(self, interface: str, number: str, context: str, caller_id: str) -> str:
+    def dial(self, interface: str, number: str, context: str, caller_id: str,
+             customer_id: int | None) -> str:
         """Click-to-dial: ring the agent's phone; once answered it dials `number` in
-        `context`. Returns the agent leg's id (the OriginateResponse is correlated by it)."""
+        `context`, which announces the call (UserEvent DeskDial) with the interface and the
+        customer set here, so the call registry has it like any other (R4). Returns the
+        agent leg's id: the OriginateResponse is correlated by it, and as the first channel
+        of the call it is also the call's Linkedid, the registry's call id."""
         leg_id = f"dial-{uuid.uuid4().hex[:20]}"
+        customer = "" if customer_id is None else str(customer_id)
         try:
             return self._pbx().send_originate({
                 "Channel": interface, "Context": context, "Exten": number, "Priority": "1",
                 "CallerID": caller_id, "Timeout": "30000", "ChannelId": leg_id,
                 "OtherChannelId": f"{leg_id}-2",
+                "Variable": f"DESK_INTERFACE={interface},DESK_CUSTOMER={customer}",
             })
         except AmiError as exc:
             raise PbxRefused(f"Originate not sent: {exc}", action="Originate") from None

@@ -19,7 +19,7 @@ from callcenter.agents.api_docs import OPENAPI
 from callcenter.agents.errors import NotAnAgent
 from callcenter.agents.figures import agent_today
 from callcenter.agents.models import PromisedCallbackRow
-from callcenter.agents.presence import AgentState
+from callcenter.agents.presence import AgentState, transfer_queue
 from callcenter.agents.service import AgentDeskService, callback_json
 from callcenter.agents.setup import AGENT_DESK
 from callcenter.audit.log import record
@@ -194,17 +194,18 @@ async def transfer(request: web.Request) -> web.Response:
     if colleague is None or colleague.state is not AgentState.AVAILABLE:
         raise Conflict(f"{target} is not available", to_agent=target)
     target_row = await _agent_row(request, target)
+    queue, others_free = transfer_queue(colleague, service.presence.all())
     service.pops.expect_transfer(call_id, {"from_agent": agent_id, "note": note,
                                            "languages": list(target_row.languages)})
-    await service.desk.requeue(pop.caller_leg_id, colleague.queues[0],
-                               {"TRANSFERRED_FROM": agent_id})
-    return _accepted(queue=colleague.queues[0], to_agent=target)
+    await service.desk.requeue(pop.caller_leg_id, queue, {"TRANSFERRED_FROM": agent_id})
+    return _accepted(queue=queue, to_agent=target, others_free=others_free)
 
 
 @routes.post("/api/agent/dial")
 @require(Role.AGENT)
 async def dial(request: web.Request) -> web.Response:
-    """Click-to-dial: the agent's phone rings first, then the customer."""
+    """Click-to-dial: the agent's phone rings first, then the customer; the call is in the
+    registry under `call_id`, linked to the customer given or the number's only one (R4)."""
     who, agent_id = _agent_id(request)
     service = _service(request)
     data = f.body_object(await read_json(request))
@@ -221,12 +222,15 @@ async def dial(request: web.Request) -> web.Response:
     parsed = phonenumbers.parse(number)
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     dialable = "".join(c for c in national if c.isdigit())
-    leg_id = await service.dial(agent_id, interface, number, dialable, customer_id,
-                                f'"{agent.display_name}" <{dialable}>')
+    call_id, customer_id = await service.dial(agent_id, interface, number, dialable,
+                                              customer_id, f'"{agent.display_name}" <{dialable}>')
     if customer_id is not None:
         async with service.db.transaction() as session:
-            record(session, who, "call", "customer", customer_id, {"number": number})
-    return _accepted(leg_id=leg_id, number=number)
+            record(session, who, "call", "customer", customer_id,
+                   {"number": number, "call_id": call_id})
+    # The Originate's first channel is the call's Linkedid: the page's dial_result frame
+    # names it leg_id, the call registry call_id.
+    return _accepted(leg_id=call_id, call_id=call_id, number=number, customer_id=customer_id)
 
 
 @routes.get("/api/agent/figures")

@@ -1,4 +1,7 @@
-"""Tables of the agent desk: wrap-ups, promised call-backs (R6) and click-to-dial calls.
+"""Tables of the agent desk: wrap-ups and promised call-backs (R6).
+
+Click-to-dial calls have no table of their own: they are in the call registry like any other
+call (direction "outbound"), under the call id the desk's Originate gave them.
 
 A wrap-up is stored in its own row first and copied onto the call registry's `outcome` and
 `customer_id` afterwards, because the registry row of a call only exists once the call has
@@ -56,20 +59,4 @@ class PromisedCallbackRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class AgentDialRow(Base):
-    """A click-to-dial call: the agent's phone rung first, then the customer."""
-
-    __tablename__ = "agent_dials"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    leg_id: Mapped[str] = mapped_column(String(64), unique=True)
-    agent_id: Mapped[str] = mapped_column(String(80), index=True)
-    interface: Mapped[str] = mapped_column(String(200))
-    customer_id: Mapped[int | None] = mapped_column(Integer)
-    number: Mapped[str] = mapped_column(String(20))
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    # answered | failed | no_answer | busy | congestion | hangup (OriginateResponse reason)
-    result: Mapped[str | None] = mapped_column(String(20))
-
-
-__all__ = ["AgentDialRow", "AgentWrapupRow", "PromisedCallbackRow"]
+__all__ = ["AgentWrapupRow", "PromisedCallbackRow"]

@@ -5,9 +5,13 @@ call id + agent leg id — the one ring — and starts the caller lookup; the po
 that agent's pages as soon as the lookup is back (one lookup per call, shared by every agent
 a ring-all queue rings). The pop is withdrawn when the ring ends without this agent
 answering: the caller hung up, another agent answered, it rang out, or the call was gone at a
-resync. It is never shown twice for one ring: a ring already seen is ignored however often
-its event comes (AMI resync), and a page that reconnects gets the pop back inside its
-snapshot, under the same pop id, instead of as a new pop.
+resync. An answered pop ends (and its wrap-up starts) when the agent's phone leaves the call:
+the PBX's AgentComplete, or the agent's leg hanging up, whichever comes first — after an R6
+transfer Asterisk sends the first agent's AgentComplete only when the caller hangs up, long
+after the call has left them, and without the agent's leg. It is never shown twice for one
+ring: a ring already seen is ignored however often its event comes (AMI resync), and a page
+that reconnects gets the pop back inside its snapshot, under the same pop id, instead of as
+a new pop.
 
 Everything here runs synchronously on the event path except the lookups, which are tasks
 owned by the board; a lookup that fails still shows the number and the greeting (R3).
@@ -34,6 +38,7 @@ from callcenter.events import (
     CallerJoinedQueue,
     DialEnded,
     HotlineEntered,
+    LegHungUp,
     PbxEvent,
     PbxSnapshot,
 )
@@ -101,7 +106,7 @@ class PopBoard:
 
     wants: frozenset[type[PbxEvent]] = frozenset({
         HotlineEntered, CallerJoinedQueue, AgentRung, AgentAnswered, AgentRingNoAnswer,
-        AgentCallCompleted, AgentDumped, DialEnded, CallerAbandoned,
+        AgentCallCompleted, AgentDumped, DialEnded, CallerAbandoned, LegHungUp,
     })
 
     def __init__(self, feeds: Feeds, resolve_agent: Callable[[str], str | None],
@@ -162,6 +167,8 @@ class PopBoard:
             for pop_id in list(self._calls.get(event.call_id, _Call()).pops):
                 self._withdraw(pop_id, "caller_left")
             self._forget_call(event.call_id)
+        elif isinstance(event, LegHungUp):  # an agent's phone left the call (R6 transfer)
+            self._completed(event.leg_id, event.ts)
 
     def on_snapshot(self, snapshot: PbxSnapshot) -> None:
         """Pops of calls the PBX no longer has end: withdrawn if ringing, ended if answered."""

@@ -8,7 +8,7 @@ to agents when a view is built.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -220,3 +220,22 @@ def _view(interface: str, member: _Interface) -> Presence:
                                                       AgentState.WRAP_UP) else "",
         call_ids=tuple(dict.fromkeys((*member.talking.values(), *member.ringing.values()))),
     )
+
+
+def transfer_queue(target: Presence, everyone: Iterable[Presence]) -> tuple[str, int]:
+    """The queue an R6 transfer to `target` goes through, and how many other agents are
+    free in it.
+
+    A transfer puts the caller back into a queue, and the queue rings whichever member is
+    free: the colleague who speaks the caller's language is sure to be rung only in a queue
+    where nobody else is free at that moment. Among the target's queues that is the first
+    with no other free member, else the one with the fewest (the caller may then reach
+    someone else, and the agent is told so).
+    """
+    if not target.queues:
+        raise ValueError(f"{target.interface} is in no queue")
+    free = [p for p in everyone
+            if p.state is AgentState.AVAILABLE and p.interface != target.interface]
+    others = {queue: sum(queue in p.queues for p in free) for queue in target.queues}
+    queue = min(target.queues, key=lambda q: others[q])  # first of the fewest: stable
+    return queue, others[queue]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.agents import records
@@ -23,12 +23,13 @@ from callcenter.agents.cards import AuditTrail, CardLoader, QueueInfos
 from callcenter.agents.config import DeskSettings
 from callcenter.agents.desk import ActionRunner, Desk, PbxActions
 from callcenter.agents.feeds import Feeds
-from callcenter.agents.models import AgentDialRow, PromisedCallbackRow
+from callcenter.agents.models import PromisedCallbackRow
 from callcenter.agents.pops import PopBoard
 from callcenter.agents.presence import AgentState, Presence, PresenceTracker
 from callcenter.agents.wrapup import WrapupDesk
 from callcenter.ami.consumer import EventConsumer
 from callcenter.customers.fields import iso
+from callcenter.customers.models import CustomerPhoneRow
 from callcenter.directory.service import DirectoryService
 from callcenter.events import OriginateResult, PbxEvent, PbxSnapshot
 from callcenter.settings import Settings
@@ -90,7 +91,6 @@ class AgentDeskService:
         self.pops = PopBoard(self.feeds, directory.agent_for_interface, self.queues.greeting,
                              self.cards, listener=self.wrapups)
         self.dial_watcher = DialWatcher(self._dial_ended)
-        self._tasks: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
 
     @property
@@ -133,24 +133,27 @@ class AgentDeskService:
     # -- click-to-dial -----------------------------------------------------------------------
 
     async def dial(self, agent_id: str, interface: str, number: str, national: str,
-                   customer_id: int | None, caller_id: str) -> str:
-        leg_id = self.desk.dial(interface, national, self.desk_settings.dial_context, caller_id)
+                   customer_id: int | None, caller_id: str) -> tuple[str, int | None]:
+        """Originate the click-to-dial; returns its call id and the customer it is linked to:
+        the one given, else the only customer with that number (R4, R5)."""
+        if customer_id is None:
+            customer_id = await self._only_customer_with(number)
+        leg_id = self.desk.dial(interface, national, self.desk_settings.dial_context,
+                                caller_id, customer_id)
         self.dial_watcher.dials[leg_id] = agent_id
-        async with self.db.transaction() as session:
-            session.add(AgentDialRow(leg_id=leg_id, agent_id=agent_id, interface=interface,
-                                     customer_id=customer_id, number=number,
-                                     started_at=datetime.now(UTC)))
-        return leg_id
+        return leg_id, customer_id
+
+    async def _only_customer_with(self, number: str) -> int | None:
+        """A number shared by several customers (a family's line) links none: no guessing."""
+        async with self.db.sessions() as session:
+            found = (await session.scalars(
+                select(CustomerPhoneRow.customer_id).where(CustomerPhoneRow.e164 == number)
+                .distinct().limit(2))).all()
+        return found[0] if len(found) == 1 else None
 
     def _dial_ended(self, agent_id: str, leg_id: str, result: str) -> None:
         self.feeds.publish(agent_id, {"type": "dial_result", "leg_id": leg_id,
                                       "result": result})
-        self._spawn(self._store_dial(leg_id, result))
-
-    async def _store_dial(self, leg_id: str, result: str) -> None:
-        async with self.db.transaction() as session:
-            await session.execute(update(AgentDialRow).where(AgentDialRow.leg_id == leg_id)
-                                  .values(result=result))
 
     # -- lifetime and the sweep ---------------------------------------------------------------
 
@@ -167,19 +170,13 @@ class AgentDeskService:
     async def stop(self) -> None:
         self.wrapups.close()
         self.feeds.close_all("service stopping")
-        tasks = [t for t in (self._sweeper, *self._tasks) if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
         await self.pops.close()
         await self.cards.stop()
         await self.runner.close()
         await self.audit.stop()
-
-    def _spawn(self, work: Any) -> None:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def _sweep_forever(self) -> None:
         while True:

@@ -27,6 +27,7 @@ from callcenter.events import (
     CallerAbandoned,
     CallerJoinedQueue,
     CallerLeftQueue,
+    DeskDialed,
     DialEnded,
     DtmfReceived,
     HotlineEntered,
@@ -118,7 +119,7 @@ def _reload(f: Frame) -> None:
 # -- Dialplan UserEvents -----------------------------------------------------------------------
 
 
-@_event("UserEvent", HotlineEntered, QueueExited)
+@_event("UserEvent", HotlineEntered, QueueExited, DeskDialed)
 def _user(f: Frame) -> PbxEvent | None:
     sub = f["UserEvent"]
     build = USER_EVENTS.get(sub)
@@ -133,6 +134,16 @@ def _hotline_enter(f: Frame) -> PbxEvent:
         _ts(f), f["Linkedid"], f["Uniqueid"],
         caller_num=_cid(f.get("CallerIDNum")), caller_name=_cid(f.get("CallerIDName")),
         queue=f["Queue"],
+    )
+
+
+@_user_event("DeskDial")
+def _desk_dial(f: Frame) -> PbxEvent:
+    """Customer is the record id the service set on the call, empty when there is none."""
+    customer = f.get("Customer", "")
+    return DeskDialed(
+        _ts(f), f["Linkedid"], f["Uniqueid"], number=f["Number"], interface=f["Interface"],
+        customer_id=int(customer) if customer.isdigit() else None,
     )
 
 
@@ -196,10 +207,14 @@ def _agent_connect(f: Frame) -> PbxEvent:
 
 
 @_event("AgentComplete", AgentCallCompleted)
-def _agent_complete(f: Frame) -> PbxEvent:
+def _agent_complete(f: Frame) -> PbxEvent | None:
     """When the agent hung up, the agent channel may already be gone and Asterisk then sends
     no Dest* headers at all (seen on the bench): agent_leg_id is "" and the agent is known by
-    interface/member_name only."""
+    interface/member_name only. When the caller's channel is gone too (both hung up at once,
+    seen on the bench with 120 calls ending together) the frame names no call at all: the
+    legs' own Hangup events end the call, so there is nothing to deliver."""
+    if "Linkedid" not in f:
+        return None
     return AgentCallCompleted(
         _ts(f), f["Linkedid"], f["Uniqueid"], f.get("DestUniqueid", ""), f["Queue"],
         _interface(f),

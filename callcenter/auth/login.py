@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 SESSION_LIFETIME = timedelta(hours=12)  # one shift, with room to spare
 USER_LIMIT = Limit(max_failures=5, window_s=300)
-# Higher than per user: a whole call centre usually reaches us from one NAT address.
+# Failures only, higher than per user: a whole call centre usually reaches us from one NAT
+# address, and some of its people mistype.
 ADDRESS_LIMIT = Limit(max_failures=20, window_s=300)
 
 
@@ -55,21 +56,30 @@ class LoginService:
     async def login(self, username: str, password: str, address: str) -> Login:
         user_key = f"user:{username}"
         try:
-            self._limiter.begin([(user_key, USER_LIMIT), (f"addr:{address}", ADDRESS_LIMIT)])
+            attempt = self._limiter.begin([(user_key, USER_LIMIT),
+                                           (f"addr:{address}", ADDRESS_LIMIT)])
         except TooManyAttempts:
             log.warning("login refused, too many attempts: user=%s address=%s",
                         username, address)
             raise
-        async with self._db.sessions() as session:
-            account = await session.scalar(
-                select(AccountRow).where(AccountRow.username == username))
-        matched = await verify_password(account.password_hash if account else None, password)
+        try:
+            async with self._db.sessions() as session:
+                account = await session.scalar(
+                    select(AccountRow).where(AccountRow.username == username))
+            matched = await verify_password(account.password_hash if account else None,
+                                            password)
+        except BaseException:
+            self._limiter.withdraw(attempt)  # no answer reached: nothing was guessed
+            raise
         if account is None or not matched or not account.active:
             reason = ("unknown-user" if account is None
                       else "bad-password" if not matched else "inactive")
             await self._audit_failure(username, account, address, reason)
             raise LoginFailed("wrong username or password")
-        self._limiter.succeeded(user_key)
+        # Only failures count: a shift logging in from one NAT address uses none of the
+        # address's allowance, and the owner's login clears the username's failures.
+        self._limiter.withdraw(attempt)
+        self._limiter.forget(user_key)
         return await self._open_session(account, password, address)
 
     async def logout(self, session_secret: str, who: Principal) -> str:

@@ -1,7 +1,12 @@
-"""Login rate limiting: a sliding window of attempts per key (username, client address).
+"""Login rate limiting: a sliding window of failed attempts per key (username, address).
 
-Every attempt counts as a failure from the moment it starts until it succeeds, so a burst of
-parallel guesses cannot slip past the limit while argon2 is still busy with the first ones.
+Only failures count. An attempt counts as one from the moment it starts, so a burst of
+parallel guesses cannot slip past the limit while argon2 is still busy with the first ones;
+an attempt that turns out not to be a failure (the password was right, or no answer was
+reached) is withdrawn from every key it was counted against. So a whole shift logging in
+from one NAT address uses none of that address's allowance, while guesses are still
+limited per username and per address.
+
 State is in memory (one instance is assumed); the number of keys is capped so a flood of
 made-up usernames cannot grow it without limit.
 """
@@ -37,15 +42,23 @@ class Limit:
     window_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One attempt in progress: the keys it is counted against, and when it started."""
+
+    keys: tuple[str, ...]
+    at: float
+
+
 class AttemptLimiter:
     def __init__(self, *, clock: Clock = time.monotonic, max_keys: int = 50_000) -> None:
         self._clock = clock
         self._max_keys = max_keys
         self._attempts: dict[str, deque[float]] = {}
 
-    def begin(self, keys: Iterable[tuple[str, Limit]]) -> None:
-        """Refuse with `TooManyAttempts` if any key is over its limit, else count an attempt
-        against every key."""
+    def begin(self, keys: Iterable[tuple[str, Limit]]) -> Attempt:
+        """Refuse with `TooManyAttempts` if any key is over its limit, else count the attempt
+        as a failure against every key until it is withdrawn."""
         now = self._clock()
         keyed = list(keys)
         waits = [self._wait(key, limit, now) for key, limit in keyed]
@@ -55,8 +68,22 @@ class AttemptLimiter:
         for key, _ in keyed:
             self._attempts.setdefault(key, deque()).append(now)
         self._bound(now, max((limit.window_s for _, limit in keyed), default=0.0))
+        return Attempt(tuple(key for key, _ in keyed), now)
 
-    def succeeded(self, key: str) -> None:
+    def withdraw(self, attempt: Attempt) -> None:
+        """The attempt was not a failure: it no longer counts against any of its keys."""
+        for key in attempt.keys:
+            times = self._attempts.get(key)
+            if times is None:
+                continue
+            try:
+                times.remove(attempt.at)
+            except ValueError:  # already out of the window
+                continue
+            if not times:
+                del self._attempts[key]
+
+    def forget(self, key: str) -> None:
         """Forget a key's failures (the username's, after its owner logged in)."""
         self._attempts.pop(key, None)
 

@@ -182,7 +182,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         name = f"callcenter_bench_{uuid.uuid4().hex[:8]}"
         asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
         url = "postgresql+asyncpg://" + admin.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
-    elif not url.startswith("postgresql"):
+    elif url.split("://", 1)[0] in ("postgresql", "postgres", "postgresql+asyncpg"):
+        url = "postgresql+asyncpg://" + url.split("://", 1)[1]
+    else:
         print("callcenter bench claim: needs PostgreSQL (SQLite runs one dialer worker)")
         return 2
     try:

@@ -50,6 +50,7 @@ from callcenter.ami.translate import Translator, ami_event_names, known_event_na
 from callcenter.bench import add_ingest_arguments
 from callcenter.bench.synth import Stream, load_templates, synthesise
 from callcenter.calls.registry import DEFAULT_BATCH_SIZE, CallRegistry, RegistryWriter
+from callcenter.calls.sla import RingRule, everywhere
 from callcenter.calls.tracker import CallTracker
 from callcenter.settings import Settings, load_settings
 from callcenter.storage.database import Database, open_database
@@ -147,7 +148,7 @@ async def ingest(
     """Push the stream through the live path into the registry; see the module docstring."""
     writer = RegistryWriter(CallRegistry(db, sla_settings=settings.sla), batch_size=batch_size)
     tracker = CallTracker(
-        settings.sla, stream.agents.get, writer.submit,
+        everywhere(RingRule.of(settings.sla)), stream.agents.get, writer.submit,
         region=settings.phone_region, area_code=settings.area_code,
     )
     counters = Counters()

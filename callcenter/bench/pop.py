@@ -2,7 +2,10 @@
 
 N agents (bench extensions 1301…) are logged into the bench queue `bench-pop` through the
 service's own desk API, each with a websocket client of its own, as a page would be; N
-callers whose numbers belong to customers are then originated at once. For every pop a
+callers whose numbers belong to customers are then originated, evenly over `--ramp-s`
+(default 2 s: 60 calls a second, and every call is still up at the same time; 0 places them
+all in one instant, a burst no hotline sees, which measures the 2-core machine's PBX more
+than the service). For every pop a
 client receives, the latency is the client's receipt time minus the PBX's own Timestamp on
 the AgentCalled event the pop came from (same machine, same clock): it covers the PBX
 writing the event, the AMI link, the lookup in the database, the feed and the websocket.
@@ -38,6 +41,7 @@ from aiohttp import web
 from callcenter.settings import Settings
 
 QUEUE = "bench-pop"
+TALK_S = 2.0  # each agent talks this long after answering
 PASSWORD = "bench pop password"
 T = TypeVar("T")
 
@@ -47,6 +51,10 @@ def add_pop_arguments(parser: argparse.ArgumentParser) -> None:
                         help="calls placed at once, one agent each (default 120)")
     parser.add_argument("--first-ext", type=int, default=1301,
                         help="first bench agent extension (default 1301)")
+    parser.add_argument("--ramp-s", type=float, default=2.0,
+                        help="seconds over which the calls are placed, evenly (default 2: "
+                             "60 calls a second, every call still up at once; 0: all in "
+                             "the same instant)")
     parser.add_argument("--ring-s", type=float, default=3.0,
                         help="seconds each agent rings before answering (default 3)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
@@ -159,13 +167,16 @@ async def _pbx(service: ServiceThread, name: str, headers: dict[str, str]) -> No
     await app[AMI_LINK].action(name, headers)
 
 
-async def _originate(service: ServiceThread, calls: list[dict[str, str]]) -> None:
+async def _originate(service: ServiceThread, calls: list[dict[str, str]],
+                     spacing_s: float) -> None:
     from callcenter.pipeline import AMI_LINK
 
     app = service.app
     assert app is not None
     for headers in calls:
         app[AMI_LINK].send_originate(headers)
+        if spacing_s > 0:
+            await asyncio.sleep(spacing_s)
 
 
 async def _all_available(service: ServiceThread, interfaces: set[str]) -> bool:
@@ -295,7 +306,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
                                for a, n in zip(agents, numbers, strict=True)])
         for agent in agents:
             for name, value in ((f"RING_{agent.ext}", f"{args.ring_s:g}"),
-                                (f"TALK_{agent.ext}", "2")):
+                                (f"TALK_{agent.ext}", f"{TALK_S:g}")):
                 await service.run(_pbx(service, "Setvar", {"Variable": name, "Value": value}))
         clients = await _start_clients(base, agents, timeout_s=60)
         await _gather_limited([_post(a, base, "/api/agent/login", {"queues": [QUEUE]})
@@ -305,12 +316,15 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
             if await service.run(_all_available(service, interfaces)):
                 break
             await asyncio.sleep(0.1)
+        spread = (f"over {args.ramp_s:g} s ({args.calls / args.ramp_s:.0f} a second; every "
+                  f"call is up from {args.ramp_s:g} s to {args.ring_s + TALK_S:g} s)"
+                  if args.ramp_s > 0 else "at once")
         print(f"{len(agents)} agents available in {QUEUE}, one websocket each (in a process "
-              f"of their own); placing {args.calls} calls at once")
+              f"of their own); placing {args.calls} calls {spread}")
         started = int(time.time())
         await service.run(_originate(service, [
             Caller(n, QUEUE, patience_s=args.ring_s + 4).originate_headers(f"pop-{n}-{started}")
-            for n in numbers]))
+            for n in numbers], args.ramp_s / args.calls))
         assert clients.stdout is not None
         line = await asyncio.wait_for(clients.stdout.readline(), 90)
         latencies = json.loads(line)["latencies_ms"] if line else []
@@ -380,9 +394,18 @@ def _report(latencies: list[float], expected: int) -> int:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
+    if not 0 <= args.ramp_s < args.ring_s + TALK_S:
+        print(f"callcenter bench pop: --ramp-s must be at least 0 and shorter than a call "
+              f"(ring {args.ring_s:g} s + talk {TALK_S:g} s), or the calls are not all up "
+              "at once")
+        return 2
+
     with tempfile.TemporaryDirectory(prefix="bench-pop-") as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'pop.db'}"
-        return asyncio.run(_bench(args, replace(settings, database_url=url)))
+        # The dialer places no call here; off, it cannot clash with a running service's
+        # FastAGI port either.
+        quiet = replace(settings.dialer, enabled=False)
+        return asyncio.run(_bench(args, replace(settings, database_url=url, dialer=quiet)))
 
 
 __all__ = ["add_pop_arguments", "run"]

@@ -31,9 +31,9 @@ from pathlib import Path
 from callcenter.ami.frames import Frame, FrameParser
 from callcenter.ami.recorder import read_transcript, replay_bytes
 from callcenter.calls.model import FinishedCall
+from callcenter.calls.sla import RingRule, everywhere
 from callcenter.calls.tracker import CallTracker
 from callcenter.pbx.scenarios import SCENARIOS
-from callcenter.settings import SlaSettings
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "ami" / "scenarios"
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
@@ -277,7 +277,7 @@ def _finished_calls(template: CallTemplate) -> int:
         return 0
     stream = synthesise([template], len(template.frames), ids=IdFactory("check"))
     finished: list[FinishedCall] = []
-    tracker = CallTracker(SlaSettings(), lambda interface: None, finished.append)
+    tracker = CallTracker(everywhere(RingRule()), lambda interface: None, finished.append)
     for event in replay_bytes(stream.data, wanted=tracker.wants):
         tracker.on_event(event)
     return len(finished) if len(tracker) == 0 else 0

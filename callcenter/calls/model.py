@@ -12,8 +12,16 @@ from datetime import datetime
 from enum import StrEnum
 
 
+class Direction(StrEnum):
+    """Who placed the call: a caller into the hotline, or an agent's click-to-dial."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
 class ExitReason(StrEnum):
-    """How a call left the hotline's menu and queues (R4 "outcome" of the call itself)."""
+    """How a call left the hotline's menu and queues (R4 "outcome" of the call itself), or,
+    for an outbound call, how the customer's side of it ended."""
 
     ANSWERED = "answered"
     MENU_HANGUP = "menu_hangup"  # caller hung up before reaching any queue
@@ -24,6 +32,11 @@ class ExitReason(StrEnum):
     QUEUE_FULL = "queue_full"  # QUEUESTATUS=FULL
     FORWARDED = "forwarded"  # left unanswered and went on elsewhere (CONTINUE, WITHDRAW, ...)
     INTERRUPTED = "interrupted"  # cut off by a PBX failure before leaving the queues
+    # Outbound calls only (ANSWERED and INTERRUPTED serve both directions):
+    NO_ANSWER = "no_answer"  # the customer's phone rang out
+    BUSY = "busy"  # the customer's line was busy
+    UNREACHABLE = "unreachable"  # congestion, or the number could not be dialled
+    CANCELLED = "cancelled"  # the agent hung up before the customer answered
 
 
 ABANDONS = frozenset({ExitReason.QUEUE_HANGUP, ExitReason.RINGING_HANGUP})
@@ -96,6 +109,13 @@ class FinishedCall:
     reached a queue or was interrupted before an answer: there is nothing to judge.
     `interrupted` is also true for an answered call cut off by a PBX failure mid-talk (its
     exit reason stays "answered"); R1 keeps every interrupted call out of the figures.
+
+    An outbound call (an agent's click-to-dial) is registered the same way: the caller_num
+    fields hold the customer's number (the other party, whichever side dialled), entered_at
+    is when the agent's phone answered and the customer started being dialled, answered_at
+    when the customer answered, answered_by_agent the agent who placed it. It never entered
+    a queue, so it is not "offered" and stays out of the R1 figures; `customer_id` is the
+    record the click came from (inbound calls get theirs from the wrap-up).
     """
 
     call_id: str
@@ -119,6 +139,8 @@ class FinishedCall:
     interrupted: bool
     visits: tuple[QueueVisit, ...] = ()
     legs: tuple[AgentLeg, ...] = ()
+    direction: Direction = Direction.INBOUND
+    customer_id: int | None = None
 
     @property
     def offered(self) -> bool:
@@ -138,6 +160,7 @@ class Phase(StrEnum):
     """Where a live call is now, for wallboards and screen-pops."""
 
     MENU = "menu"
+    DIALING = "dialing"  # outbound: the customer's phone is being rung
     WAITING = "waiting"
     RINGING = "ringing"
     TALKING = "talking"
@@ -162,11 +185,13 @@ class LiveCall:
     answered_ts: float | None
     answered_interface: str | None
     in_doubt: bool
+    direction: Direction = Direction.INBOUND
 
 
 __all__ = [
     "ABANDONS",
     "AgentLeg",
+    "Direction",
     "ExitReason",
     "FinishedCall",
     "LegEnd",

@@ -1,4 +1,7 @@
-"""Call registry tables (R4): one row per inbound call, with its queue visits and agent rings.
+"""Call registry tables (R4): one row per call, with its queue visits and agent rings.
+
+Inbound hotline calls and agents' outbound click-to-dial calls share the table
+(`direction`), so a customer's history and a number's last calls show both.
 
 `calls.call_id` (the PBX Linkedid) is unique so that a call can be written only once, even
 when the same record is offered again after a restart; the child tables hang off it rather
@@ -19,7 +22,8 @@ from callcenter.storage.types import UtcDateTime
 
 
 class CallRow(Base):
-    """One inbound hotline call as the call-registration book records it (R4, R12)."""
+    """One call as the call-registration book records it (R4, R12); for an outbound call
+    the caller_num columns hold the customer's number (see `model.FinishedCall`)."""
 
     __tablename__ = "calls"
     __table_args__ = (Index("ix_calls_queue_entered_at", "queue", "entered_at"),)
@@ -44,7 +48,10 @@ class CallRow(Base):
     exit_reason: Mapped[str] = mapped_column(String(20))
     abandon_position: Mapped[int | None] = mapped_column(Integer)
     interrupted: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Filled later by the agent's wrap-up (R4 "outcome"); the customer link comes with R5.
+    direction: Mapped[str] = mapped_column(String(8), default="inbound",
+                                           server_default="inbound")
+    # Filled later by the agent's wrap-up (R4 "outcome"); an outbound call has its customer
+    # from the start (the card the agent dialled from).
     outcome: Mapped[str | None] = mapped_column(Text)
     customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
 

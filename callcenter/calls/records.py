@@ -2,7 +2,10 @@
 the registry stores (R4) and the LiveCall picture the dashboards show.
 
 R1 is applied here, once, when the call ends: the caller's wait and rings, each agent's
-rings, and whether a ring that stopped unanswered was that agent's miss.
+rings, and whether a ring that stopped unanswered was that agent's miss, all against the
+rule of the call's first queue (`finished_call` says why). Outbound calls
+(click-to-dial) never queued, so they have none of those: their record says who placed
+the call, to which customer, and whether and how long the customer talked.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import UTC, datetime
 from callcenter.calls import sla
 from callcenter.calls.model import (
     AgentLeg,
+    Direction,
     ExitReason,
     FinishedCall,
     LegEnd,
@@ -22,7 +26,6 @@ from callcenter.calls.model import (
     VisitResult,
 )
 from callcenter.calls.state import CallState, LegState, VisitState
-from callcenter.settings import SlaSettings
 
 _EXIT_FOR = {
     VisitResult.ANSWERED: ExitReason.ANSWERED,
@@ -31,6 +34,13 @@ _EXIT_FOR = {
     VisitResult.FULL: ExitReason.QUEUE_FULL,
     VisitResult.FORWARDED: ExitReason.FORWARDED,
     VisitResult.INTERRUPTED: ExitReason.INTERRUPTED,
+}
+# The customer's side of an outbound call, from the agent leg's DIALSTATUS.
+_OUTBOUND_EXIT = {
+    "ANSWER": ExitReason.ANSWERED,
+    "NOANSWER": ExitReason.NO_ANSWER,
+    "BUSY": ExitReason.BUSY,
+    "CANCEL": ExitReason.CANCELLED,
 }
 
 
@@ -44,6 +54,10 @@ def seconds(start: float, end: float) -> float:
 
 
 def exit_reason(call: CallState) -> ExitReason:
+    if call.direction is Direction.OUTBOUND:
+        if call.dial_status is None:  # never dialled out: Dial failed, or the PBX did
+            return ExitReason.INTERRUPTED if call.interrupted else ExitReason.UNREACHABLE
+        return _OUTBOUND_EXIT.get(call.dial_status, ExitReason.UNREACHABLE)
     if call.answered_leg is not None:
         return ExitReason.ANSWERED
     if not call.visits:
@@ -55,11 +69,23 @@ def exit_reason(call: CallState) -> ExitReason:
 
 
 def finished_call(
-    call: CallState, rule: SlaSettings, resolve_agent: Callable[[str], str | None]
+    call: CallState, rule_for: sla.RuleFor, resolve_agent: Callable[[str], str | None]
 ) -> FinishedCall:
-    """The one record of a call that has ended (`call.close` has run)."""
+    """The one record of a call that has ended (`call.close` has run). An outbound call
+    never queued: its R1 clocks, visits and legs stay empty.
+
+    The call is measured against the R1 rule of its first queue, which `rule_for` gives as
+    it stands now. R1 starts the caller's clock at the first queue and keeps it running
+    through the queues after it, so the rings counted are the ones the first queue promised
+    to answer within; that is also the queue the registry files the call under, so a
+    queue's figures are all judged by that queue's rule. The agents' legs, in whichever
+    queue they rang, take the same rule: a ring-all colleague is excused by an answer
+    within the rule the call is judged by.
+    """
     ended = call.ended_at if call.ended_at is not None else call.last_ts
-    answered_leg = call.answered_leg
+    queue = call.visits[0].queue if call.visits else (call.hotline_queue or None)
+    rule = rule_for(queue)
+    interface = _answering_interface(call)
     wait_s: float | None = None
     caller_rings: int | None = None
     within: bool | None = None
@@ -69,11 +95,9 @@ def finished_call(
             left = call.visits[-1].left_at if call.visits else None
             stop = left if left is not None else ended
         wait_s = seconds(call.queued_at, stop)
-        caller_rings = sla.rings(wait_s, rule.ring_cycle_s)
+        caller_rings = rule.rings(wait_s)
         if call.answered_at is not None:
-            within = sla.within_rule(
-                wait_s, max_rings=rule.max_rings, ring_cycle_s=rule.ring_cycle_s
-            )
+            within = rule.within(wait_s)
         elif not call.interrupted:
             within = False
     menu_end = call.queued_at if call.queued_at is not None else ended
@@ -84,7 +108,7 @@ def finished_call(
         caller_num_raw=call.caller_num,
         caller_num_e164=call.caller_e164,
         caller_name=call.caller_name,
-        queue=call.visits[0].queue if call.visits else (call.hotline_queue or None),
+        queue=queue,
         entered_at=utc(call.entered_at),
         queued_at=utc(call.queued_at) if call.queued_at is not None else None,
         answered_at=utc(call.answered_at) if call.answered_at is not None else None,
@@ -93,9 +117,9 @@ def finished_call(
         wait_s=wait_s,
         caller_rings=caller_rings,
         within_rule=within,
-        answered_by_agent=resolve_agent(answered_leg.interface) if answered_leg else None,
-        answered_interface=answered_leg.interface if answered_leg else None,
-        talk_s=_talk_s(call),
+        answered_by_agent=resolve_agent(interface) if interface else None,
+        answered_interface=interface,
+        talk_s=_talk_s(call, ended),
         exit_reason=reason,
         abandon_position=(
             last_visit.abandon_position
@@ -105,10 +129,22 @@ def finished_call(
         interrupted=call.interrupted,
         visits=tuple(_visit(v, ended) for v in call.visits),
         legs=_legs(call, rule, resolve_agent, ended),
+        direction=call.direction,
+        customer_id=call.customer_id,
     )
 
 
-def _talk_s(call: CallState) -> float | None:
+def _answering_interface(call: CallState) -> str | None:
+    """The agent's interface on the call: the one that answered the queue's ring, or the
+    one that placed an outbound call."""
+    if call.direction is Direction.OUTBOUND:
+        return call.agent_interface
+    return call.answered_leg.interface if call.answered_leg is not None else None
+
+
+def _talk_s(call: CallState, ended: float) -> float | None:
+    if call.direction is Direction.OUTBOUND:  # from the customer's answer to the end
+        return seconds(call.answered_at, ended) if call.answered_at is not None else None
     if call.answered_leg is None:
         return None
     total = 0.0
@@ -131,7 +167,7 @@ def _visit(visit: VisitState, ended: float) -> QueueVisit:
 
 def _legs(
     call: CallState,
-    rule: SlaSettings,
+    rule: sla.RingRule,
     resolve_agent: Callable[[str], str | None],
     ended: float,
 ) -> tuple[AgentLeg, ...]:
@@ -141,7 +177,7 @@ def _legs(
     for leg in call.legs.values():
         if leg.answered and leg.answer_ts is not None:
             ring_s = seconds(leg.rang_at, leg.answer_ts)
-            answerer_rings.setdefault(leg.visit.seq, sla.rings(ring_s, rule.ring_cycle_s))
+            answerer_rings.setdefault(leg.visit.seq, rule.rings(ring_s))
     return tuple(
         _leg(leg, rule, resolve_agent, ended, answerer_rings.get(leg.visit.seq))
         for leg in call.legs.values()
@@ -150,7 +186,7 @@ def _legs(
 
 def _leg(
     leg: LegState,
-    rule: SlaSettings,
+    rule: sla.RingRule,
     resolve_agent: Callable[[str], str | None],
     ended: float,
     colleague_rings: int | None,
@@ -170,7 +206,7 @@ def _leg(
         rang_at=utc(leg.rang_at),
         ended_at=utc(stop),
         ring_s=ring_s,
-        rings=sla.rings(ring_s, rule.ring_cycle_s),
+        rings=rule.rings(ring_s),
         answered=leg.answered,
         missed=not leg.answered and sla.agent_missed(end, colleague_rings, rule.max_rings),
         ended_by=end,
@@ -184,6 +220,8 @@ def live_call(call: CallState, *, ended: bool = False) -> LiveCall:
     answered = call.answered_leg
     if ended:
         phase = Phase.ENDED
+    elif call.direction is Direction.OUTBOUND:
+        phase = _outbound_phase(call)
     elif answered is not None and answered.talk_end is None:
         phase = Phase.TALKING
     elif visit is None:
@@ -204,6 +242,15 @@ def live_call(call: CallState, *, ended: bool = False) -> LiveCall:
         position=visit.position if visit else None,
         ringing=ringing,
         answered_ts=call.answered_at,
-        answered_interface=answered.interface if answered else None,
+        answered_interface=_answering_interface(call) if call.answered_at is not None else None,
         in_doubt=call.doubt_ts is not None,
+        direction=call.direction,
     )
+
+
+def _outbound_phase(call: CallState) -> Phase:
+    if call.answered_at is not None:
+        return Phase.TALKING
+    if call.dial_status is None:
+        return Phase.DIALING
+    return Phase.AFTER_QUEUE  # the customer did not answer; the agent is still on

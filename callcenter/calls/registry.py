@@ -74,9 +74,18 @@ def _row(values: dict[str, Any]) -> Row:
 class CallRegistry:
     """Reads and writes the `calls`, `call_queue_visits` and `call_agent_legs` tables."""
 
-    def __init__(self, db: Database, *, sla_settings: SlaSettings | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        sla_settings: SlaSettings | None = None,
+        rule_for: sla.RuleFor | None = None,
+    ) -> None:
+        """`rule_for` gives each queue's R1 rule (the directory's); without it every queue
+        has the rule of `sla_settings`, whose short-abandon time holds for all queues."""
         self._db = db
         self._sla = sla_settings or SlaSettings()
+        self._rule_for = rule_for or sla.everywhere(sla.RingRule.of(self._sla))
         self._dialect: Any = sqlite if db.backend == "sqlite" else postgresql
 
     async def write(self, calls: Sequence[FinishedCall]) -> int:
@@ -138,23 +147,22 @@ class CallRegistry:
     async def service_level(
         self, since: datetime, until: datetime, queue: str | None = None
     ) -> sla.ServiceLevel:
-        """R1 figures for the calls that entered in [since, until)."""
+        """R1 figures for the calls that entered in [since, until), as judged when each call
+        ended by the rule of its queue (`sla.service_level`)."""
         calls = await self.fetch_calls(since, until, queue, with_children=False)
+        # One queue's figures name its rule even on a day no call came in.
+        rule_for = self._rule_for if queue is None else sla.everywhere(self._rule_for(queue))
         return sla.service_level(
-            calls,
-            max_rings=self._sla.max_rings,
-            ring_cycle_s=self._sla.ring_cycle_s,
-            short_abandon_s=self._sla.short_abandon_s,
+            calls, rule_for=rule_for, short_abandon_s=self._sla.short_abandon_s
         )
 
     async def breaches(
         self, since: datetime, until: datetime, queue: str | None = None
     ) -> list[sla.Breach]:
-        """R1 breaches in [since, until), each with the agents who let the call ring."""
+        """R1 breaches in [since, until), each with the agents who let the call ring; every
+        call by the rule of its own queue."""
         calls = await self.fetch_calls(since, until, queue)
-        return sla.breaches(
-            calls, max_rings=self._sla.max_rings, ring_cycle_s=self._sla.ring_cycle_s
-        )
+        return sla.breaches(calls, rule_for=self._rule_for)
 
 
 # A record the database refuses on its own merits will be refused forever: set it aside

@@ -11,6 +11,7 @@ from typing import Any
 
 from callcenter.calls.model import (
     AgentLeg,
+    Direction,
     ExitReason,
     FinishedCall,
     LegEnd,
@@ -41,6 +42,8 @@ def call_values(call: FinishedCall) -> dict[str, Any]:
         "exit_reason": call.exit_reason.value,
         "abandon_position": call.abandon_position,
         "interrupted": call.interrupted,
+        "direction": call.direction.value,
+        "customer_id": call.customer_id,
     }
 
 
@@ -104,6 +107,8 @@ def finished_call(
         interrupted=row.interrupted,
         visits=tuple(_visit(v) for v in visits or ()),
         legs=tuple(_leg(leg) for leg in legs or ()),
+        direction=Direction(row.direction),
+        customer_id=row.customer_id,
     )
 
 

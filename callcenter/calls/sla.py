@@ -2,14 +2,19 @@
 
 Everything here works on durations already measured from PBX timestamps, so the figures are
 the same live, on a replayed transcript and when recomputed from the registry.
+
+Each queue may have a rule of its own (`RingRule`: how many rings, how long a ring); whoever
+judges a call asks a `RuleFor` for the rule of the call's queue, which falls back to the
+site's settings for a queue without one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from callcenter.calls.model import AgentLeg, FinishedCall, LegEnd
+from callcenter.settings import SlaSettings
 
 _MISSES = frozenset({LegEnd.RANG_OUT, LegEnd.REJECTED, LegEnd.DUMPED})
 
@@ -35,6 +40,38 @@ def rings(wait_s: float, ring_cycle_s: float) -> int:
 def within_rule(wait_s: float, *, max_rings: int, ring_cycle_s: float) -> bool:
     """R1: an answer after `wait_s` seconds came before the end of ring `max_rings`."""
     return rings(wait_s, ring_cycle_s) <= max_rings
+
+
+@dataclass(frozen=True, slots=True)
+class RingRule:
+    """R1 for one queue: answered before ring `max_rings` ends, a ring lasting `ring_cycle_s`."""
+
+    max_rings: int = 3
+    ring_cycle_s: float = 5.0
+
+    @classmethod
+    def of(cls, settings: SlaSettings) -> RingRule:
+        """The site's rule (CALLCENTER_SLA_MAX_RINGS, CALLCENTER_RING_CYCLE_SECONDS)."""
+        return cls(settings.max_rings, settings.ring_cycle_s)
+
+    def rings(self, wait_s: float) -> int:
+        return rings(wait_s, self.ring_cycle_s)
+
+    def within(self, wait_s: float) -> bool:
+        return within_rule(wait_s, max_rings=self.max_rings, ring_cycle_s=self.ring_cycle_s)
+
+    def __str__(self) -> str:
+        return f"{self.max_rings} rings (≤ {self.max_rings * self.ring_cycle_s:g} s)"
+
+
+#: The R1 rule of a queue (None: a call that reached no queue); unknown queues get the
+#: site's rule.
+RuleFor = Callable[[str | None], RingRule]
+
+
+def everywhere(rule: RingRule) -> RuleFor:
+    """One rule for every queue."""
+    return lambda _queue: rule
 
 
 def agent_missed(ended_by: LegEnd, colleague_rings: int | None, max_rings: int) -> bool:
@@ -90,19 +127,18 @@ def is_short_abandon(call: FinishedCall, short_abandon_s: float) -> bool:
 
 
 def service_level(
-    calls: Iterable[FinishedCall],
-    *,
-    max_rings: int,
-    ring_cycle_s: float,
-    short_abandon_s: float,
+    calls: Iterable[FinishedCall], *, rule_for: RuleFor, short_abandon_s: float
 ) -> ServiceLevel:
-    """R1: answered within `max_rings` rings ÷ offered, interrupted calls left out of both,
-    and beside it the same with short abandons taken out of the offered calls.
+    """R1: answered within the rule ÷ offered, interrupted calls left out of both, and beside
+    it the same with short abandons taken out of the offered calls.
 
-    The ring count is recomputed from each call's wait, so a report may apply a cadence
-    other than the one in force when the call was recorded.
+    An answer counts by the verdict stored with the call (`within_rule`), reached when the
+    call ended against the rule of its queue then in force: a queue's rule edited since
+    applies to the calls that ended after it, and the figure agrees with the call list and
+    with the agents' own figures. `rule_for` only names the rule in the formula.
     """
     listed = interrupted = offered = answered = within = abandoned = short = 0
+    rules: set[RingRule] = set()
     for call in calls:
         listed += 1
         if call.interrupted:
@@ -111,15 +147,16 @@ def service_level(
         if not call.offered:
             continue
         offered += 1
+        rules.add(rule_for(call.queue))
         if call.answered_at is not None and call.wait_s is not None:
             answered += 1
-            if within_rule(call.wait_s, max_rings=max_rings, ring_cycle_s=ring_cycle_s):
+            if call.within_rule:
                 within += 1
         elif call.abandoned:
             abandoned += 1
             if is_short_abandon(call, short_abandon_s):
                 short += 1
-    limit = f"answered within {max_rings} rings (≤ {max_rings * ring_cycle_s:g} s)"
+    limit = f"answered within {_rule_name(rules, rule_for)}"
     standard = Figure("service level", f"{limit} ÷ offered", within, offered)
     variant = Figure(
         "service level without short abandons",
@@ -140,6 +177,13 @@ def service_level(
     )
 
 
+def _rule_name(rules: set[RingRule], rule_for: RuleFor) -> str:
+    if len(rules) > 1:
+        return "the rule of its queue"
+    (rule,) = rules or {rule_for(None)}
+    return str(rule)
+
+
 @dataclass(frozen=True, slots=True)
 class Breach:
     """A call that waited beyond the rule, with the agents whose phones rang unanswered."""
@@ -149,49 +193,49 @@ class Breach:
     let_ring: tuple[AgentLeg, ...]
 
 
-def breaches(calls: Iterable[FinishedCall], *, max_rings: int, ring_cycle_s: float) -> list[Breach]:
-    """R1 breaches: offered, not interrupted calls whose caller waited more than `max_rings`
-    rings, answered late or not at all (a caller who gave up earlier is no breach, though
+def breaches(calls: Iterable[FinishedCall], *, rule_for: RuleFor) -> list[Breach]:
+    """R1 breaches: offered, not interrupted calls whose caller waited past the rule of their
+    queue, answered late or not at all (a caller who gave up earlier is no breach, though
     the call still counts against the service level).
 
+    An answered call is judged by its stored verdict (`within_rule`), as `service_level`
+    counts it. An unanswered call has no verdict to go by (no answer is within any rule), so
+    its recorded rings are held against its queue's rule from `rule_for`.
+
     `let_ring` lists the agent legs that rang without answering, except ring-all legs that
-    stopped because a colleague answered within the rule (R1: those agents did not miss).
+    stopped because a colleague answered within the rule (R1: those agents did not miss,
+    which each leg's stored `missed` says).
     """
     found: list[Breach] = []
     for call in calls:
-        if call.interrupted or not call.offered or call.wait_s is None:
+        if call.interrupted or not call.offered or call.caller_rings is None:
             continue
-        count = rings(call.wait_s, ring_cycle_s)
-        if count <= max_rings:
-            continue
-        found.append(Breach(call, count, _let_ring(call.legs, max_rings, ring_cycle_s)))
+        if call.answered:
+            late = call.within_rule is False
+        else:
+            late = call.caller_rings > rule_for(call.queue).max_rings
+        if late:
+            found.append(Breach(call, call.caller_rings, _let_ring(call.legs)))
     return found
 
 
-def _let_ring(
-    legs: tuple[AgentLeg, ...], max_rings: int, ring_cycle_s: float
-) -> tuple[AgentLeg, ...]:
-    answerer_rings = {
-        leg.visit_seq: rings(leg.ring_s, ring_cycle_s) for leg in legs if leg.answered
-    }
-    kept: list[AgentLeg] = []
-    for leg in legs:
-        if leg.answered:
-            continue
-        excused = leg.ended_by is LegEnd.COLLEAGUE_ANSWERED and not agent_missed(
-            leg.ended_by, answerer_rings.get(leg.visit_seq), max_rings
-        )
-        if not excused:
-            kept.append(leg)
-    return tuple(kept)
+def _let_ring(legs: tuple[AgentLeg, ...]) -> tuple[AgentLeg, ...]:
+    return tuple(
+        leg
+        for leg in legs
+        if not leg.answered and (leg.missed or leg.ended_by is not LegEnd.COLLEAGUE_ANSWERED)
+    )
 
 
 __all__ = [
     "Breach",
     "Figure",
+    "RingRule",
+    "RuleFor",
     "ServiceLevel",
     "agent_missed",
     "breaches",
+    "everywhere",
     "is_short_abandon",
     "rings",
     "service_level",

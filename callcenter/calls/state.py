@@ -8,7 +8,7 @@ second time. Times are PBX epoch seconds (floats keep the hot path cheap).
 
 from __future__ import annotations
 
-from callcenter.calls.model import LegEnd, VisitResult
+from callcenter.calls.model import Direction, LegEnd, VisitResult
 
 # QUEUESTATUS values after Queue() returns (R4 exit reasons). FULL and JOIN* mean the caller
 # was refused at the door: the call still counts as offered, the queue failed it.
@@ -122,15 +122,21 @@ class VisitState:
 
 
 class CallState:
-    """One call from the hotline's door to the caller's hang-up (R4)."""
+    """One call from the hotline's door to the caller's hang-up (R4), or an outbound call
+    from the agent's answer of their click-to-dial to their hang-up (`leg_id` is then the
+    agent's leg, `caller_*` the customer's number)."""
 
     __slots__ = (
+        "agent_interface",
         "answered_at",
         "answered_leg",
         "call_id",
         "caller_e164",
         "caller_name",
         "caller_num",
+        "customer_id",
+        "dial_status",
+        "direction",
         "doubt_ts",
         "ended_at",
         "entered_at",
@@ -145,8 +151,16 @@ class CallState:
     )
 
     def __init__(
-        self, call_id: str, leg_id: str, ts: float, *, via_hotline: bool, hotline_queue: str
+        self,
+        call_id: str,
+        leg_id: str,
+        ts: float,
+        *,
+        via_hotline: bool,
+        hotline_queue: str,
+        direction: Direction = Direction.INBOUND,
     ) -> None:
+        self.direction = direction
         self.call_id = call_id
         self.leg_id = leg_id
         self.entered_at = ts
@@ -164,6 +178,18 @@ class CallState:
         self.doubt_ts: float | None = None
         self.visits: list[VisitState] = []
         self.legs: dict[str, LegState] = {}
+        # Outbound calls: the agent's interface, the customer's record, how the dial ended.
+        self.agent_interface: str | None = None
+        self.customer_id: int | None = None
+        self.dial_status: str | None = None
+
+    def customer_dial_ended(self, ts: float, status: str) -> None:
+        """Outbound: the agent's leg stopped dialling the customer (ANSWER, BUSY, CANCEL...)."""
+        if self.dial_status is not None:
+            return
+        self.dial_status = status
+        if status == "ANSWER":
+            self.answered_at = ts
 
     def visit_for(self, queue: str) -> VisitState | None:
         for visit in reversed(self.visits):

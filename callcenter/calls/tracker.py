@@ -1,9 +1,14 @@
 """The call tracker: typed PBX events in, one live call per Linkedid, one record out per call.
 
+A call starts at one of two doors the dialplan marks: the hotline (HotlineEntered, or a
+queue join when that was missed) for inbound calls, and an agent's click-to-dial
+(DeskDialed, once the agent's phone answered) for outbound ones.
+
 It is the single source of truth for calls in progress (dashboards and screen-pops read
 `live_calls()` or listen to `on_change`), and the producer of the call registry (R4): when a
 call ends it hands exactly one immutable FinishedCall to `sink`, with the R1 clocks measured
-from PBX timestamps.
+from PBX timestamps against the rule of the call's first queue: `rule_for` is asked as the
+call ends, so a queue's rule edited in the directory applies to every call that ends after it.
 
 It runs inside the AMI event pump, so `on_event` is synchronous, does no I/O and costs a few
 dictionary look-ups per event. Link trouble is handled the way the PBX tells it: a lost link
@@ -20,8 +25,9 @@ from collections.abc import Callable
 from typing import Any
 
 from callcenter import phones
-from callcenter.calls.model import FinishedCall, LiveCall
+from callcenter.calls.model import Direction, FinishedCall, LiveCall
 from callcenter.calls.records import finished_call, live_call
+from callcenter.calls.sla import RuleFor
 from callcenter.calls.state import CallState
 from callcenter.events import (
     AgentAnswered,
@@ -33,6 +39,7 @@ from callcenter.events import (
     CallerJoinedQueue,
     CallerLeftQueue,
     CallEvent,
+    DeskDialed,
     DialEnded,
     HotlineEntered,
     LegHungUp,
@@ -41,7 +48,6 @@ from callcenter.events import (
     PbxSnapshot,
     QueueExited,
 )
-from callcenter.settings import SlaSettings
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +62,7 @@ class CallTracker:
     wants: frozenset[type[PbxEvent]] = frozenset(
         {
             HotlineEntered,
+            DeskDialed,
             CallerJoinedQueue,
             CallerLeftQueue,
             CallerAbandoned,
@@ -73,7 +80,7 @@ class CallTracker:
 
     def __init__(
         self,
-        sla: SlaSettings,
+        rule_for: RuleFor,
         resolve_agent: Callable[[str], str | None],
         sink: Callable[[FinishedCall], None],
         on_change: Callable[[LiveCall], None] | None = None,
@@ -82,7 +89,7 @@ class CallTracker:
         area_code: str = "10",
         finished_memory_s: float = FINISHED_MEMORY_S,
     ) -> None:
-        self._sla = sla
+        self._rule_for = rule_for
         self._resolve_agent = resolve_agent
         self._sink = sink
         self._on_change = on_change
@@ -94,6 +101,7 @@ class CallTracker:
         self._finished_order: deque[tuple[float, str]] = deque()
         self._handlers: dict[type[Any], Callable[[Any], CallState | None]] = {
             HotlineEntered: self._hotline_entered,
+            DeskDialed: self._desk_dialed,
             CallerJoinedQueue: self._caller_joined,
             CallerLeftQueue: self._caller_left,
             CallerAbandoned: self._caller_abandoned,
@@ -180,7 +188,7 @@ class CallTracker:
         del self._live[call.call_id]
         call.close(ts, interrupted=interrupted)
         self._remember(call.call_id, ts)
-        record = finished_call(call, self._sla, self._resolve_agent)
+        record = finished_call(call, self._rule_for, self._resolve_agent)
         self._sink(record)
         if self._on_change is not None:
             self._on_change(live_call(call, ended=True))
@@ -215,6 +223,17 @@ class CallTracker:
             return None
         self._start(event, event.caller_num, event.caller_name, event.queue)
         return self._live[event.call_id]
+
+    def _desk_dialed(self, event: DeskDialed) -> CallState | None:
+        if event.call_id in self._live or event.call_id in self._finished:
+            return None
+        call = CallState(event.call_id, event.leg_id, event.ts, via_hotline=False,
+                         hotline_queue="", direction=Direction.OUTBOUND)
+        call.agent_interface = event.interface
+        call.customer_id = event.customer_id
+        self._set_caller(call, event.number, "")
+        self._live[event.call_id] = call
+        return call
 
     def _caller_joined(self, event: CallerJoinedQueue) -> CallState | None:
         call = self._live_call(event)
@@ -287,8 +306,12 @@ class CallTracker:
 
     def _dial_ended(self, event: DialEnded) -> CallState | None:
         call = self._live_call(event)
-        if call is not None:
+        if call is None:
+            return None
+        if call.direction is Direction.INBOUND:
             call.dial_ended(event.ts, event.dest_leg_id, event.status.upper())
+        elif event.leg_id == call.leg_id:  # the agent's leg dialling the customer
+            call.customer_dial_ended(event.ts, event.status.upper())
         return call
 
     def _leg_hung_up(self, event: LegHungUp) -> CallState | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter.customers.models import utcnow
 from callcenter.storage.base import Base
+from callcenter.storage.transitions import TimedTransition
 from callcenter.storage.types import UtcDateTime
 
 
@@ -77,20 +78,14 @@ class ComplaintRow(Base):
     )
 
 
-class ComplaintTransitionRow(Base):
+class ComplaintTransitionRow(TimedTransition, Base):
     """One status change of a complaint, timed (R22 ledger history)."""
 
     __tablename__ = "complaint_transitions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     complaint_id: Mapped[int] = mapped_column(
         ForeignKey("complaints.id", ondelete="CASCADE"), index=True
     )
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(UtcDateTime)
-    by: Mapped[str] = mapped_column(String(120))
-    note: Mapped[str] = mapped_column(Text, default="")
 
 
 __all__ = ["ComplaintCounterRow", "ComplaintRow", "ComplaintTransitionRow"]

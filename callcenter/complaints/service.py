@@ -29,13 +29,14 @@ from callcenter.overdue import reminders
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.rules.classification import RequestKind, complaint_severity, major_reasons
 from callcenter.rules.deadlines import (
+    clock_state,
     complaint_callback_due,
     complaint_case_due,
     consultation_answer_due,
-    deadline_state,
 )
 from callcenter.rules.numbering import complaint_number, period_key
 from callcenter.rules.status import COMPLAINT, ComplaintStatus
+from callcenter.storage.transitions import history_json, write_transition
 
 WARN_BEFORE = timedelta(days=1)
 """A complaint case shows as due soon a day before its R23 deadline."""
@@ -125,8 +126,7 @@ async def move(session: AsyncSession, who: Principal, complaint_id: int,
                calendar: WorkingCalendar, now: datetime) -> ComplaintRow:
     """One ledger status change; "resolved" writes the R15 call-back event to the outbox."""
     row = await load(session, complaint_id, lock=True)
-    current = ComplaintStatus(row.status)
-    COMPLAINT.transition(current, target)
+    current = COMPLAINT.check(row.status, target)
     for key, value in extra.items():
         setattr(row, key, value)
     if target is ComplaintStatus.RESOLVED:
@@ -139,13 +139,9 @@ async def move(session: AsyncSession, who: Principal, complaint_id: int,
         row.closed_at = now
     elif current is ComplaintStatus.RESOLVED:  # R15: the problem is back, handled again
         row.resolved_at = None
-    row.status = target.value
-    row.updated_at = now
-    row.transitions.append(ComplaintTransitionRow(
-        from_status=current.value, to_status=target.value, at=now, by=who.username, note=note))
-    record(session, who, "update", "complaint", row.id,
-           {"status": [current.value, target.value]})
-    await session.flush()
+    await write_transition(session, who, row, entity="complaint",
+                           history=ComplaintTransitionRow, current=current, target=target,
+                           note=note, now=now)
     return row
 
 
@@ -153,16 +149,9 @@ def clocks(row: ComplaintRow, now: datetime) -> dict[str, dict[str, Any]]:
     """R23 deadlines: the case (stops when closed) and the consultation answer (resolved)."""
     pairs = {"case": (row.case_due, row.closed_at),
              "answer": (row.answer_due, row.resolved_at or row.closed_at)}
-    result: dict[str, dict[str, Any]] = {}
-    for name, (due, stopped) in pairs.items():
-        if due is None:
-            continue
-        if stopped is not None:
-            state = "met" if stopped <= due else "missed"
-        else:
-            state = deadline_state(due, now, WARN_BEFORE).value
-        result[name] = {"due": iso(due), "done_at": iso(stopped), "state": state}
-    return result
+    return {name: {"due": iso(due), "done_at": iso(stopped),
+                   "state": clock_state(due, stopped, now, WARN_BEFORE)}
+            for name, (due, stopped) in pairs.items() if due is not None}
 
 
 def complaint_json(row: ComplaintRow, now: datetime) -> dict[str, Any]:
@@ -176,8 +165,7 @@ def complaint_json(row: ComplaintRow, now: datetime) -> dict[str, Any]:
         "resolution": row.resolution, "follow_up": row.follow_up, "overseas": row.overseas,
         "escalated_at": iso(row.escalated_at), "resolved_at": iso(row.resolved_at),
         "closed_at": iso(row.closed_at), "deadlines": clocks(row, now),
-        "transitions": [{"from": t.from_status, "to": t.to_status, "at": iso(t.at),
-                         "by": t.by, "note": t.note} for t in row.transitions],
+        "transitions": history_json(row.transitions),
         "updated_at": iso(row.updated_at),
     }
 

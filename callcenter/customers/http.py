@@ -7,11 +7,15 @@ only a manager deletes one. Every read and change is audited by the service (R27
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.auth.roles import Role, principal_of, require
+from callcenter.auth.roles import Principal, Role, principal_of, require
 from callcenter.customers import fields as f
 from callcenter.customers import service
 from callcenter.customers.httputil import (
@@ -28,6 +32,7 @@ from callcenter.web.keys import SETTINGS
 from callcenter.web.middleware import read_json
 
 routes = web.RouteTableDef()
+R = TypeVar("R")
 
 READERS = (Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.MANAGER)
 WRITERS = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
@@ -85,52 +90,66 @@ async def delete_customer(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+@dataclass(frozen=True)
+class _Owned(Generic[R]):
+    """A kind of record a customer owns (product, contract): added under the customer and
+    changed by its own id, with the same handler shape, so one implementation serves both."""
+
+    kind: str
+    parse: Callable[..., dict[str, Any]]
+    add: Callable[[AsyncSession, Principal, int, dict[str, Any], ZoneInfo], Awaitable[R]]
+    update: Callable[[AsyncSession, Principal, int, dict[str, Any], ZoneInfo], Awaitable[R]]
+    as_json: Callable[[R], dict[str, Any]]
+
+
+_PRODUCTS = _Owned("product", parse_product, service.add_product, service.update_product,
+                   product_json)
+_CONTRACTS = _Owned("contract", parse_contract, service.add_contract, service.update_contract,
+                    contract_json)
+
+
+async def _add_owned(request: web.Request, owned: _Owned[R]) -> web.Response:
+    customer_id = f.path_id(request.match_info["id"], "customer")
+    values = owned.parse(await read_json(request))
+    async with database(request).transaction() as session:
+        row = await owned.add(session, principal_of(request), customer_id, values,
+                              request.app[SETTINGS].zone)
+        body = owned.as_json(row)
+    return created(body)
+
+
+async def _patch_owned(request: web.Request, owned: _Owned[R]) -> web.Response:
+    record_id = f.path_id(request.match_info["id"], owned.kind)
+    values = owned.parse(await read_json(request), partial=True)
+    async with database(request).transaction() as session:
+        row = await owned.update(session, principal_of(request), record_id, values,
+                                 request.app[SETTINGS].zone)
+        body = owned.as_json(row)
+    return web.json_response(body)
+
+
 @routes.post("/api/customers/{id}/products")
 @require(*WRITERS)
 async def add_product(request: web.Request) -> web.Response:
-    customer_id = f.path_id(request.match_info["id"], "customer")
-    values = parse_product(await read_json(request))
-    async with database(request).transaction() as session:
-        row = await service.add_product(session, principal_of(request), customer_id, values,
-                                        request.app[SETTINGS].zone)
-        body = product_json(row)
-    return created(body)
+    return await _add_owned(request, _PRODUCTS)
 
 
 @routes.patch("/api/products/{id}")
 @require(*WRITERS)
 async def patch_product(request: web.Request) -> web.Response:
-    product_id = f.path_id(request.match_info["id"], "product")
-    values = parse_product(await read_json(request), partial=True)
-    async with database(request).transaction() as session:
-        row = await service.update_product(session, principal_of(request), product_id, values,
-                                           request.app[SETTINGS].zone)
-        body = product_json(row)
-    return web.json_response(body)
+    return await _patch_owned(request, _PRODUCTS)
 
 
 @routes.post("/api/customers/{id}/contracts")
 @require(*WRITERS)
 async def add_contract(request: web.Request) -> web.Response:
-    customer_id = f.path_id(request.match_info["id"], "customer")
-    values = parse_contract(await read_json(request))
-    async with database(request).transaction() as session:
-        row = await service.add_contract(session, principal_of(request), customer_id, values,
-                                         request.app[SETTINGS].zone)
-        body = contract_json(row)
-    return created(body)
+    return await _add_owned(request, _CONTRACTS)
 
 
 @routes.patch("/api/contracts/{id}")
 @require(*WRITERS)
 async def patch_contract(request: web.Request) -> web.Response:
-    contract_id = f.path_id(request.match_info["id"], "contract")
-    values = parse_contract(await read_json(request), partial=True)
-    async with database(request).transaction() as session:
-        row = await service.update_contract(session, principal_of(request), contract_id, values,
-                                            request.app[SETTINGS].zone)
-        body = contract_json(row)
-    return web.json_response(body)
+    return await _patch_owned(request, _CONTRACTS)
 
 
 # -- OpenAPI -------------------------------------------------------------------------------

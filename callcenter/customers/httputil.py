@@ -64,5 +64,16 @@ def query_text(request: web.Request, key: str, *, limit: int = 200) -> str | Non
     return raw
 
 
+def query_flag(request: web.Request, key: str, default: bool = False) -> bool:
+    """A true/false query parameter, spelled exactly so ("1" or "yes" is refused, not
+    guessed, like `fields.flag` does for JSON bodies)."""
+    raw = request.query.get(key)
+    if raw is None or raw == "":
+        return default
+    if raw not in ("true", "false"):
+        raise InvalidInput(key, "must be true or false")
+    return raw == "true"
+
+
 def created(body: dict[str, Any]) -> web.Response:
     return web.json_response(body, status=201)

@@ -22,8 +22,10 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import TextClause, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from callcenter.audit.log import entry, write
+from callcenter.auth.roles import Principal
 from callcenter.rules.deadlines import deadline_state
 
 MAX_CANDIDATES = 20
@@ -208,8 +210,58 @@ def shape(number: str, customers_raw: Any, number_calls_raw: Any,
             "number_calls": [_clean(item) for item in _decode(number_calls_raw)]}
 
 
-async def lookup(session: AsyncSession, number: str, now: datetime) -> dict[str, Any]:
+async def lookup(db: AsyncSession | AsyncConnection, number: str,
+                 now: datetime) -> dict[str, Any]:
     """The screen-pop for an E.164 `number`: candidates, their history, the number's calls."""
-    conn = await session.connection()  # Core on the session's transaction: no ORM overhead
+    conn = db if isinstance(db, AsyncConnection) else await db.connection()  # Core, no ORM
     row = (await conn.execute(statement(conn.dialect.name), {"number": number})).one()
+    return shape(number, row.customers, row.number_calls, now)
+
+
+def read_entries(who: Principal, number: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """R27 rows for one lookup: a read of each customer shown, or of the number itself when
+    nobody matched (probing the directory leaves a trace too)."""
+    reads = [entry(who, "read", "customer", customer["id"], {"via": "lookup", "number": number})
+             for customer in body["customers"]]
+    return reads or [entry(who, "read", "lookup", number, {"matched": 0})]
+
+
+# PostgreSQL: the rows of `read_entries`, inserted by the lookup statement itself.
+_AUDITED_READS = (
+    "WITH matched AS (SELECT DISTINCT customer_id FROM customer_phones WHERE e164 = :number "
+    f"ORDER BY customer_id LIMIT {MAX_CANDIDATES}), "
+    "reader AS (SELECT now() AS at, CAST(:account_id AS integer) AS account_id, "
+    "CAST(:username AS varchar) AS username, CAST(:role AS varchar) AS role), "
+    "audited AS (INSERT INTO audit_log "
+    "(at, account_id, username, role, action, entity, entity_id, detail) "
+    "SELECT r.at, r.account_id, r.username, r.role, 'read', 'customer', "
+    "CAST(m.customer_id AS varchar), json_build_object('via', 'lookup', 'number', "
+    "CAST(:number AS varchar)) FROM matched m, reader r "
+    "UNION ALL SELECT r.at, r.account_id, r.username, r.role, 'read', 'lookup', "
+    "CAST(:number AS varchar), json_build_object('matched', 0) FROM reader r "
+    "WHERE NOT EXISTS (SELECT 1 FROM matched)) "
+)
+
+
+@lru_cache(maxsize=1)
+def _audited_statement() -> TextClause:
+    return text(_AUDITED_READS + str(statement("postgresql").text))
+
+
+async def audited_lookup(conn: AsyncConnection, who: Principal, number: str,
+                         now: datetime) -> dict[str, Any]:
+    """The lookup with its R27 rows, on an autocommit connection: the answer exists only
+    once the reads are recorded.
+
+    On PostgreSQL one statement reads and records (a data-modifying CTE): a single round
+    trip, where a lookup then an insert took two on the screen-pop's hot path. SQLite has
+    no such CTE, so there it is the lookup, then one insert.
+    """
+    if conn.dialect.name != "postgresql":
+        body = await lookup(conn, number, now)
+        await write(conn, read_entries(who, number, body))
+        return body
+    row = (await conn.execute(_audited_statement(), {
+        "number": number, "account_id": who.account_id, "username": who.username[:120],
+        "role": str(who.role)[:20]})).one()
     return shape(number, row.customers, row.number_calls, now)

@@ -14,11 +14,10 @@ from typing import Any
 
 from aiohttp import web
 
-from callcenter.audit.log import record
 from callcenter.auth.roles import Role, principal_of, require
 from callcenter.customers import fields as f
 from callcenter.customers.httputil import database, now, number_plan
-from callcenter.customers.lookup import lookup
+from callcenter.customers.lookup import audited_lookup
 from callcenter.errors import InvalidInput
 
 routes = web.RouteTableDef()
@@ -31,14 +30,9 @@ async def lookup_caller(request: web.Request) -> web.Response:
     if not raw:
         raise InvalidInput("number", "is required")
     number = number_plan(request).e164("number", raw)
-    who = principal_of(request)
-    async with database(request).transaction() as session:
-        body = await lookup(session, number, now())
-        for customer in body["customers"]:
-            record(session, who, "read", "customer", customer["id"],
-                   {"via": "lookup", "number": number})
-        if not body["customers"]:
-            record(session, who, "read", "lookup", number, {"matched": 0})
+    who, at = principal_of(request), now()
+    body = await database(request).on_autocommit(
+        lambda conn: audited_lookup(conn, who, number, at))
     return web.json_response(body)
 
 

@@ -102,8 +102,13 @@ _QUEUE_FIELDS: dict[str, Any] = {
     "display_name": {"type": "string", "maxLength": 200},
     "greeting": {"type": "string", "maxLength": 2000,
                  "description": "what the agent says on answering (R3)"},
-    "ring_threshold": {"type": "integer", "minimum": 1, "maximum": 20, "default": 3},
-    "ring_cycle_s": {"type": "number", "minimum": 0.5, "maximum": 30, "default": 5.0},
+    "ring_threshold": {"type": "integer", "minimum": 1, "maximum": 20,
+                       "description": "R1: the rings within which this queue's calls are "
+                                      "answered; left out, the site's "
+                                      "CALLCENTER_SLA_MAX_RINGS (3)"},
+    "ring_cycle_s": {"type": "number", "minimum": 0.5, "maximum": 30,
+                     "description": "R1: seconds a ring lasts in this queue; left out, the "
+                                    "site's CALLCENTER_RING_CYCLE_SECONDS (5)"},
     "wrapup_s": {"type": "integer", "minimum": 0, "maximum": 3600, "default": 30},
 }
 _AGENT_FIELDS: dict[str, Any] = {

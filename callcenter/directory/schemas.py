@@ -14,11 +14,14 @@ _INTERFACE = re.compile(r"^[A-Za-z]+/[^\s,|]{1,190}$")
 
 @dataclass(frozen=True, slots=True)
 class QueueSpec:
+    """A queue as an editor or the PBX gives it; a ring field left as None takes the site's
+    R1 rule (`DirectoryService.default_rule`) when the queue is stored."""
+
     name: str
     display_name: str
     greeting: str = ""
-    ring_threshold: int = 3
-    ring_cycle_s: float = 5.0
+    ring_threshold: int | None = None
+    ring_cycle_s: float | None = None
     wrapup_s: int = 30
 
 
@@ -57,6 +60,14 @@ def _number(data: dict[str, Any], key: str, default: float, *, low: float, high:
     return float(value)
 
 
+def _optional_number(data: dict[str, Any], key: str, *, low: float, high: float
+                     ) -> float | None:
+    """A number, or None where the payload leaves it out (or sends null)."""
+    if data.get(key) is None:
+        return None
+    return _number(data, key, 0.0, low=low, high=high)
+
+
 def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -73,12 +84,13 @@ def pbx_name(key: str, value: str) -> str:
 def parse_queue(payload: Any, *, name: str | None = None) -> QueueSpec:
     data = _object(payload)
     queue_name = pbx_name("name", name if name is not None else _string(data, "name"))
+    threshold = _optional_number(data, "ring_threshold", low=1, high=20)
     return QueueSpec(
         name=queue_name,
         display_name=_string(data, "display_name", default=queue_name) or queue_name,
         greeting=_string(data, "greeting", default="", limit=2000),
-        ring_threshold=int(_number(data, "ring_threshold", 3, low=1, high=20)),
-        ring_cycle_s=_number(data, "ring_cycle_s", 5.0, low=0.5, high=30),
+        ring_threshold=None if threshold is None else int(threshold),
+        ring_cycle_s=_optional_number(data, "ring_cycle_s", low=0.5, high=30),
         wrapup_s=int(_number(data, "wrapup_s", 30, low=0, high=3600)),
     )
 

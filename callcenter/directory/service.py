@@ -1,8 +1,9 @@
 """Reads and edits of the queue and agent directories.
 
-The interface → agent index is kept in memory because trackers resolve agents on every
-AgentCalled without I/O; it is rebuilt from the database after every change, so the database
-stays the one source of truth.
+The interface → agent index and each queue's R1 rule are kept in memory because the call
+tracker resolves agents on every AgentCalled and a queue's rule on every finished call,
+without I/O. `refresh_index` loads both from the database; an edit made here updates them
+once it is committed, so the database stays the one source of truth.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.calls.sla import RingRule
 from callcenter.directory.models import AgentInterfaceRow, AgentRow, QueueRow
 from callcenter.directory.schemas import AgentSpec, QueueSpec
 from callcenter.errors import Conflict, NotFound
@@ -43,18 +45,34 @@ def agent_json(row: AgentRow) -> dict[str, Any]:
     }
 
 
+def queue_rule(row: QueueRow) -> RingRule:
+    return RingRule(row.ring_threshold, row.ring_cycle_s)
+
+
 class DirectoryService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, default_rule: RingRule | None = None) -> None:
+        """`default_rule` is the site's R1 rule (`RingRule.of(settings.sla)`): the rule of
+        calls in a queue the directory does not know, and of a queue stored without one."""
         self._db = db
+        self.default_rule = default_rule or RingRule()
         self._agent_by_interface: dict[str, str] = {}
+        self._rule_by_queue: dict[str, RingRule] = {}
 
     def agent_for_interface(self, interface: str) -> str | None:
         return self._agent_by_interface.get(interface)
 
+    def rule_for(self, queue: str | None) -> RingRule:
+        """R1 for calls in `queue`: its own rule, or the site's for an unknown queue or none."""
+        if queue is None:
+            return self.default_rule
+        return self._rule_by_queue.get(queue, self.default_rule)
+
     async def refresh_index(self) -> None:
         async with self._db.sessions() as session:
             rows = (await session.execute(select(AgentInterfaceRow))).scalars().all()
+            queues = (await session.execute(select(QueueRow))).scalars().all()
         self._agent_by_interface = {r.interface: r.agent_id for r in rows}
+        self._rule_by_queue = {q.name: queue_rule(q) for q in queues}
 
     async def list_queues(self) -> list[QueueRow]:
         async with self._db.sessions() as session:
@@ -75,9 +93,12 @@ class DirectoryService:
                 session.add(row)
             row.display_name = spec.display_name
             row.greeting = spec.greeting
-            row.ring_threshold = spec.ring_threshold
-            row.ring_cycle_s = spec.ring_cycle_s
+            row.ring_threshold = (spec.ring_threshold if spec.ring_threshold is not None
+                                  else self.default_rule.max_rings)
+            row.ring_cycle_s = (spec.ring_cycle_s if spec.ring_cycle_s is not None
+                                else self.default_rule.ring_cycle_s)
             row.wrapup_s = spec.wrapup_s
+        self._rule_by_queue[row.name] = queue_rule(row)
         return row
 
     async def delete_queue(self, name: str) -> None:
@@ -85,6 +106,7 @@ class DirectoryService:
             result = await session.execute(delete(QueueRow).where(QueueRow.name == name))
         if not getattr(result, "rowcount", 0):
             raise NotFound("queue", name)
+        self._rule_by_queue.pop(name, None)
 
     async def list_agents(self) -> list[AgentRow]:
         async with self._db.sessions() as session:

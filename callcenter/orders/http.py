@@ -2,8 +2,10 @@
 
 Roles (R28): agents register orders on the call; technicians read theirs, log the first
 contact and the handling plan, and move the status on site; supervisors dispatch; managers
-may do all of it. Admins run accounts, not customer service, and are refused. Reads and
-changes are audited (R27): an order is part of the customer's record.
+may do all of it. Admins run accounts, not customer service, and are refused. A technician
+sees only the orders dispatched to them: a colleague's order is a 404, like an unknown one
+(`service.visible_to`). Reads and changes are audited (R27): an order is part of the
+customer's record.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from typing import Any
 
 from aiohttp import web
 
-from callcenter.audit.log import record
 from callcenter.auth.roles import Role, principal_of, require
 from callcenter.customers import fields as f
 from callcenter.customers.httputil import (
@@ -46,10 +47,8 @@ async def list_orders(request: web.Request) -> web.Response:
     limit = query_int(request, "limit", 50, low=1, high=200)
     clock = now()
     async with database(request).transaction() as session:
-        rows = await service.search(session, customer_id, status, technician, limit)
-        who = principal_of(request)
-        for row in rows:
-            record(session, who, "read", "service_order", row.id, {"via": "list"})
+        rows = await service.search(session, principal_of(request), customer_id, status,
+                                    technician, limit)
         body = [service.order_json(r, clock) for r in rows]
     return web.json_response({"orders": body})
 
@@ -71,8 +70,7 @@ async def create_order(request: web.Request) -> web.Response:
 async def get_order(request: web.Request) -> web.Response:
     order_id = f.path_id(request.match_info["id"], "service order")
     async with database(request).transaction() as session:
-        row = await service.load(session, order_id)
-        record(session, principal_of(request), "read", "service_order", row.id)
+        row = await service.read(session, principal_of(request), order_id)
         body = service.order_json(row, now())
     return web.json_response(body)
 
@@ -129,6 +127,8 @@ OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/orders": {
             "get": {"summary": "Service orders, newest first (audited read)", "tags": ["orders"],
+                    "description": "A technician gets only the orders dispatched to them "
+                                   "(R28).",
                     "parameters": [
                         {"name": "customer_id", "in": "query",
                          "schema": {"type": "integer", "minimum": 1, "maximum": f.MAX_ID}},
@@ -145,6 +145,8 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/orders/{id}": {
             "parameters": [f.id_param()],
+            "description": "A technician reaches only the orders dispatched to them; any "
+                           "other is not found (R28).",
             "get": {"summary": "One order with deadlines and timed transitions",
                     "tags": ["orders"], "responses": f.responses(200, "Order", 404)},
             "patch": {"summary": "Technician, description, class, R7/R8 clock stops",
@@ -153,6 +155,8 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/orders/{id}/status": {
             "parameters": [f.id_param()],
+            "description": "A technician moves only the orders dispatched to them; any "
+                           "other is not found (R28).",
             "post": {"summary": "Move the order to another status (timed, audited; R14 outbox)",
                      "tags": ["orders"], "requestBody": f.json_body("OrderStatusIn"),
                      "responses": f.responses(200, "Order", 400, 404, 409)},

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter.customers.models import utcnow
 from callcenter.storage.base import Base
+from callcenter.storage.transitions import TimedTransition
 from callcenter.storage.types import UtcDateTime
 
 
@@ -67,20 +68,14 @@ class ServiceOrderRow(Base):
     )
 
 
-class OrderTransitionRow(Base):
+class OrderTransitionRow(TimedTransition, Base):
     """One status change of an order, with when and by whom (R12: the repair card's history)."""
 
     __tablename__ = "service_order_transitions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     order_id: Mapped[int] = mapped_column(
         ForeignKey("service_orders.id", ondelete="CASCADE"), index=True
     )
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(UtcDateTime)
-    by: Mapped[str] = mapped_column(String(120))
-    note: Mapped[str] = mapped_column(Text, default="")
 
 
 __all__ = ["OrderTransitionRow", "ServiceOrderRow"]

@@ -4,6 +4,9 @@ Deadlines are computed from the rules with the site's working calendar at regist
 stored. Every status change is checked by the `SERVICE_ORDER` machine, timed in its own row,
 audited, and — when it starts the R14 call-back clock — written to the outbox, all in the
 caller's transaction: a change that fails leaves no trace anywhere.
+
+Technicians see and change only the orders dispatched to them (R28, `visible_to`): every
+read, list and change made for a person goes through that narrowing.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal
+from callcenter.auth.roles import Principal, Role
 from callcenter.customers.fields import iso
 from callcenter.customers.models import CustomerRow, ProductRow
 from callcenter.errors import InvalidInput, NotFound
@@ -26,12 +29,13 @@ from callcenter.orders.schemas import OrderKind
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.rules.deadlines import (
     ServiceZone,
-    deadline_state,
+    clock_state,
     order_deadlines,
     repair_callback_due,
     workshop_due,
 )
 from callcenter.rules.status import SERVICE_ORDER, OrderStatus
+from callcenter.storage.transitions import history_json, write_transition
 
 WARN_BEFORE = timedelta(hours=1)
 """How long before a deadline the order shows as due soon (and the watch reminds)."""
@@ -44,15 +48,41 @@ _STAMPS = {
 }
 
 
-async def load(session: AsyncSession, order_id: int, *, lock: bool = False) -> ServiceOrderRow:
-    """One order with its transitions; `lock` holds the row until commit (FOR UPDATE)."""
+def visible_to(who: Principal) -> tuple[ColumnElement[bool], ...]:
+    """The conditions that narrow a query to the orders `who` may see and change (R28).
+
+    A technician works on the orders dispatched to them, so that is all they see; an order
+    of a colleague is "not found" to them, exactly like one that does not exist, which tells
+    them nothing about the other's work. Agents register orders for any customer, and
+    supervisors and managers dispatch and oversee all of them.
+    """
+    if who.role is Role.TECHNICIAN:
+        return (ServiceOrderRow.technician == who.username,)
+    return ()
+
+
+async def load(session: AsyncSession, order_id: int, *, lock: bool = False,
+               seen_by: Principal | None = None) -> ServiceOrderRow:
+    """One order with its transitions; `lock` holds the row until commit (FOR UPDATE).
+
+    With `seen_by`, an order outside that person's view (`visible_to`) is not found.
+    """
     query = select(ServiceOrderRow).where(ServiceOrderRow.id == order_id).options(
         selectinload(ServiceOrderRow.transitions))
+    if seen_by is not None:
+        query = query.where(*visible_to(seen_by))
     if lock:
         query = query.with_for_update()
     row = (await session.scalars(query)).one_or_none()
     if row is None:
         raise NotFound("service order", str(order_id))
+    return row
+
+
+async def read(session: AsyncSession, who: Principal, order_id: int) -> ServiceOrderRow:
+    """One order as `who` may see it, with the read audited (R27)."""
+    row = await load(session, order_id, seen_by=who)
+    record(session, who, "read", "service_order", row.id)
     return row
 
 
@@ -96,7 +126,7 @@ async def register(session: AsyncSession, who: Principal, values: dict[str, Any]
 async def change(session: AsyncSession, who: Principal, order_id: int,
                  values: dict[str, Any], now: datetime) -> ServiceOrderRow:
     """Technician, description, service class, or the R7/R8 clock stops."""
-    row = await load(session, order_id, lock=True)
+    row = await load(session, order_id, lock=True, seen_by=who)
     for key in ("first_contact_at", "plan_sent_at"):
         if values.get(key) is not None and values[key] > now + timedelta(minutes=5):
             raise InvalidInput(key, "cannot be in the future")
@@ -112,9 +142,8 @@ async def move(session: AsyncSession, who: Principal, order_id: int, target: Ord
                note: str, technician: str | None, calendar: WorkingCalendar,
                now: datetime) -> ServiceOrderRow:
     """Apply one status transition (409 illegal-transition if the machine forbids it)."""
-    row = await load(session, order_id, lock=True)
-    current = OrderStatus(row.status)
-    SERVICE_ORDER.transition(current, target)
+    row = await load(session, order_id, lock=True, seen_by=who)
+    current = SERVICE_ORDER.check(row.status, target)
     if technician is not None:
         row.technician = technician
     if target is OrderStatus.DISPATCHED and not row.technician:
@@ -122,14 +151,10 @@ async def move(session: AsyncSession, who: Principal, order_id: int, target: Ord
     stamp = _STAMPS.get(target)
     if stamp is not None:
         setattr(row, stamp, now)
-    row.status = target.value
-    row.updated_at = now
-    row.transitions.append(OrderTransitionRow(from_status=current.value, to_status=target.value,
-                                              at=now, by=who.username, note=note))
     _follow_up_event(session, row, current, target, calendar, now)
-    record(session, who, "update", "service_order", row.id,
-           {"status": [current.value, target.value]})
-    await session.flush()
+    await write_transition(session, who, row, entity="service_order",
+                           history=OrderTransitionRow, current=current, target=target,
+                           note=note, now=now)
     return row
 
 
@@ -163,19 +188,10 @@ def clocks(row: ServiceOrderRow, now: datetime) -> dict[str, dict[str, Any]]:
         "solved": (row.solved_due, row.completed_at),
         "workshop": (row.workshop_due, row.completed_at),
     }
-    final = row.status in (OrderStatus.CANCELLED.value,)
-    result: dict[str, dict[str, Any]] = {}
-    for name, (due, stopped) in pairs.items():
-        if due is None:
-            continue
-        if stopped is not None:
-            state = "met" if stopped <= due else "missed"
-        elif final:
-            state = "stopped"
-        else:
-            state = deadline_state(due, now, WARN_BEFORE).value
-        result[name] = {"due": iso(due), "done_at": iso(stopped), "state": state}
-    return result
+    ended = row.status == OrderStatus.CANCELLED.value
+    return {name: {"due": iso(due), "done_at": iso(stopped),
+                   "state": clock_state(due, stopped, now, WARN_BEFORE, ended=ended)}
+            for name, (due, stopped) in pairs.items() if due is not None}
 
 
 def order_json(row: ServiceOrderRow, now: datetime) -> dict[str, Any]:
@@ -195,19 +211,18 @@ def order_json(row: ServiceOrderRow, now: datetime) -> dict[str, Any]:
         "registered_at": iso(row.registered_at),
         "priority_dispatch_at": iso(row.priority_dispatch_at),
         "deadlines": clocks(row, now),
-        "transitions": [
-            {"from": t.from_status, "to": t.to_status, "at": iso(t.at), "by": t.by,
-             "note": t.note}
-            for t in row.transitions
-        ],
+        "transitions": history_json(row.transitions),
         "updated_at": iso(row.updated_at),
     }
 
 
-async def search(session: AsyncSession, customer_id: int | None, status: str | None,
-                 technician: str | None, limit: int) -> list[ServiceOrderRow]:
-    """Orders, newest first, by customer, status and/or technician."""
-    query = select(ServiceOrderRow).options(selectinload(ServiceOrderRow.transitions)).order_by(
+async def search(session: AsyncSession, who: Principal, customer_id: int | None,
+                 status: str | None, technician: str | None, limit: int,
+                 ) -> list[ServiceOrderRow]:
+    """Orders `who` may see, newest first, by customer, status and/or technician; every order
+    listed is audited as read (R27)."""
+    query = select(ServiceOrderRow).where(*visible_to(who)).options(
+        selectinload(ServiceOrderRow.transitions)).order_by(
         ServiceOrderRow.id.desc()).limit(limit)
     if customer_id is not None:
         query = query.where(ServiceOrderRow.customer_id == customer_id)
@@ -215,4 +230,7 @@ async def search(session: AsyncSession, customer_id: int | None, status: str | N
         query = query.where(ServiceOrderRow.status == status)
     if technician is not None:
         query = query.where(ServiceOrderRow.technician == technician)
-    return list((await session.scalars(query)).all())
+    rows = list((await session.scalars(query)).all())
+    for row in rows:
+        record(session, who, "read", "service_order", row.id, {"via": "list"})
+    return rows

@@ -1,8 +1,11 @@
-"""GET /api/overdue (the managers' list, R23) and GET /api/reminders (my reminders).
+"""GET /api/overdue (the managers' list, R23), GET /api/reminders (my reminders) and
+POST /api/reminders/{id}/acknowledge.
 
 The list is computed live by the same query the watch uses, so a manager sees what is late
 now, not what was late at the last run. Reminders are what the watch stored: each person
-sees those addressed to them by name or to their role.
+sees those addressed to them by name or to their role, and acknowledges them once read
+(`?open=true` then lists only those still waiting). Someone else's reminder is a 404, like
+an unknown one (see `reminders.acknowledge`).
 """
 
 from __future__ import annotations
@@ -10,14 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import or_, select
 
 from callcenter.auth.roles import Role, principal_of, require
 from callcenter.customers import fields as f
-from callcenter.customers.httputil import database, now, query_int
-from callcenter.overdue.models import ReminderRow
-from callcenter.overdue.reminders import reminder_json
+from callcenter.customers.httputil import database, now, query_flag, query_int
+from callcenter.overdue import reminders
 from callcenter.overdue.watch import find_late
+from callcenter.web.inputs import path_id
 
 routes = web.RouteTableDef()
 
@@ -34,15 +36,23 @@ async def overdue(request: web.Request) -> web.Response:
 @routes.get("/api/reminders")
 @require(Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.MANAGER)
 async def my_reminders(request: web.Request) -> web.Response:
-    who = principal_of(request)
+    open_only = query_flag(request, "open")
     limit = query_int(request, "limit", 50, low=1, high=200)
-    query = select(ReminderRow).where(or_(
-        ReminderRow.owner == who.username, ReminderRow.role == who.role.value,
-    )).order_by(ReminderRow.id.desc()).limit(limit)
     async with database(request).transaction() as session:
-        rows = (await session.scalars(query)).all()
-        body = [reminder_json(r) for r in rows]
+        rows = await reminders.mine(session, principal_of(request), open_only=open_only,
+                                    limit=limit)
+        body = [reminders.reminder_json(r) for r in rows]
     return web.json_response({"reminders": body})
+
+
+@routes.post("/api/reminders/{id}/acknowledge")
+@require(Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.MANAGER)
+async def acknowledge_reminder(request: web.Request) -> web.Response:
+    reminder_id = path_id(request)
+    async with database(request).transaction() as session:
+        row = await reminders.acknowledge(session, principal_of(request), reminder_id, now())
+        body = reminders.reminder_json(row)
+    return web.json_response(body)
 
 
 _LATE = {"type": "object", "properties": {
@@ -66,15 +76,27 @@ OPENAPI: dict[str, Any] = {
             "summary": "Orders and complaints past or near a deadline (R23 managers' list)",
             "tags": ["overdue"], "responses": f.responses(200, "OverdueList")}},
         "/api/reminders": {"get": {
-            "summary": "Reminders addressed to me or my role", "tags": ["overdue"],
-            "parameters": [{"name": "limit", "in": "query",
+            "summary": "Reminders addressed to me or my role, newest first", "tags": ["overdue"],
+            "parameters": [{"name": "open", "in": "query",
+                            "description": "true: only those not acknowledged yet",
+                            "schema": {"type": "string", "enum": ["true", "false"]}},
+                           {"name": "limit", "in": "query",
                             "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
             "responses": f.responses(200, "ReminderList", 400)}},
+        "/api/reminders/{id}/acknowledge": {
+            "parameters": [f.id_param()],
+            "post": {"summary": "Acknowledge a reminder addressed to me or my role",
+                     "description": "Repeating it changes nothing: the first time is kept. "
+                                    "A reminder to a role is acknowledged for the whole role. "
+                                    "Someone else's reminder is not found.",
+                     "tags": ["overdue"],
+                     "responses": f.responses(200, "Reminder", 400, 404)}},
     },
     "schemas": {
         "OverdueList": {"type": "object", "properties": {
             "at": f.DATE_TIME, "items": {"type": "array", "items": _LATE}}},
+        "Reminder": _REMINDER,
         "ReminderList": {"type": "object", "properties": {
-            "reminders": {"type": "array", "items": _REMINDER}}},
+            "reminders": {"type": "array", "items": {"$ref": "#/components/schemas/Reminder"}}}},
     },
 }

@@ -1,10 +1,15 @@
-"""Storing reminders once and announcing them on the hub (R20 escalation, R23 催办单).
+"""Storing reminders once, announcing them on the hub, and their acknowledgement by the
+people they are addressed to (R20 escalation, R23 催办单).
 
 A reminder is stored in the caller's transaction with INSERT ... ON CONFLICT DO NOTHING on
 (record, deadline, state), so a repeated watch run or a second service instance adds
 nothing twice. The hub announcement is made only after the commit (`announce`): a page must
 never show a reminder that a rollback then takes back. If the hub is down the reminder is
 still stored, and the owner sees it in the list.
+
+A reminder is addressed to a person (`owner`) or to everyone holding a role (`role`);
+`addressed_to` is the one definition of "mine", used by the list and by `acknowledge`, so a
+person can acknowledge exactly the reminders they are shown.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.audit.log import record
+from callcenter.auth.roles import Principal
 from callcenter.customers.fields import iso
+from callcenter.errors import NotFound
 from callcenter.hub import Hub, HubUnavailable
 from callcenter.overdue.models import ReminderRow
 
@@ -102,3 +111,46 @@ async def announce(hub: Hub, reminders: Iterable[dict[str, Any]]) -> int:
             continue
         sent += 1
     return sent
+
+
+def addressed_to(who: Principal) -> ColumnElement[bool]:
+    """Reminders for `who`: by their username, or to the role they hold."""
+    return or_(ReminderRow.owner == who.username, ReminderRow.role == who.role.value)
+
+
+async def mine(session: AsyncSession, who: Principal, *, open_only: bool,
+               limit: int) -> list[ReminderRow]:
+    """`who`'s reminders, newest first; `open_only` leaves out acknowledged ones."""
+    query = select(ReminderRow).where(addressed_to(who))
+    if open_only:
+        query = query.where(ReminderRow.acknowledged_at.is_(None))
+    query = query.order_by(ReminderRow.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def acknowledge(session: AsyncSession, who: Principal, reminder_id: int,
+                      now: datetime) -> ReminderRow:
+    """Mark one of `who`'s reminders as seen; the first acknowledgement's time is kept.
+
+    A reminder addressed to someone else is "not found", like one that does not exist: a
+    reminder names a late record and its owner, which is not everyone's business (R27).
+    A reminder to a role is one task for the whole role, so the first of them to
+    acknowledge it acknowledges it for all. The conditional UPDATE makes two people (or two
+    clicks) acknowledging at once settle on one time on either back-end, without a lock;
+    only the acknowledgement that changed the row is audited, as the change it is.
+    """
+    row = await session.scalar(select(ReminderRow).where(
+        ReminderRow.id == reminder_id, addressed_to(who)))
+    if row is None:
+        raise NotFound("reminder", str(reminder_id))
+    changed = await session.scalar(
+        update(ReminderRow)
+        .where(ReminderRow.id == reminder_id, ReminderRow.acknowledged_at.is_(None))
+        .values(acknowledged_at=now)
+        .returning(ReminderRow.id)
+        .execution_options(synchronize_session=False))
+    await session.refresh(row)
+    if changed is not None:
+        record(session, who, "update", "reminder", row.id,
+               {"acknowledged_at": iso(row.acknowledged_at)})
+    return row

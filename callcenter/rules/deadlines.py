@@ -222,3 +222,20 @@ def deadline_state(due: datetime, now: datetime, warn_before: timedelta) -> Dead
     if now.astimezone(UTC) >= due.astimezone(UTC) - warn_before:
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TIME
+
+
+def clock_state(due: datetime, stopped_at: datetime | None, now: datetime,
+                warn_before: timedelta, *, ended: bool = False) -> str:
+    """Where one deadline of a record stands, as shown with the record.
+
+    A clock that has stopped is "met" if it stopped by `due` (the due instant counts as in
+    time, as in `deadline_state`) and "missed" after it. A clock still running on a record
+    that `ended` without stopping it (a cancelled order) is "stopped": nothing can meet it
+    any more, and it is neither late nor on time. Any other running clock is judged against
+    `now` (`deadline_state`).
+    """
+    if stopped_at is not None:
+        return "met" if stopped_at <= due else "missed"
+    if ended:
+        return "stopped"
+    return deadline_state(due, now, warn_before).value

@@ -95,6 +95,17 @@ class StatusMachine(Generic[S]):
             raise IllegalTransition(self.kind, current, target)
         return target
 
+    def check(self, stored: str, target: S) -> S:
+        """The stored status (a record's column value) as a status, once `target` is known to
+        follow it legally; `IllegalTransition` otherwise.
+
+        Records keep their status as text; this is where every change reads it back, so a
+        status the machine does not know fails loudly instead of slipping past the check.
+        """
+        current = type(target)(stored)
+        self.transition(current, target)
+        return current
+
 
 _O = OrderStatus
 SERVICE_ORDER: StatusMachine[OrderStatus] = StatusMachine(

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from callcenter.app import create_app
+from callcenter.calls.model import FinishedCall
 from callcenter.pbx import bench
 from callcenter.settings import Settings, load_settings
+from callcenter.web.keys import CALL_REGISTRY
 
 Client = TestClient[web.Request, web.Application]
 AiohttpClient = Callable[[web.Application], Awaitable[Client]]
@@ -71,3 +74,20 @@ async def eventually(check: Callable[[], Awaitable[Any]], *, timeout_s: float,
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout_s} s waiting for {what}")
         await asyncio.sleep(every_s)
+
+
+async def registered(app: web.Application, since: datetime, wanted: set[str], *,
+                     key: Callable[[FinishedCall], str] = lambda call: call.call_id,
+                     timeout_s: float = 20) -> dict[str, FinishedCall]:
+    """The registry's calls entered since `since` whose `key` is in `wanted`, by key, once
+    every one of them is there."""
+    registry = app[CALL_REGISTRY]
+
+    async def found() -> dict[str, FinishedCall] | None:
+        calls = await registry.fetch_calls(since, datetime.now(UTC) + timedelta(minutes=1))
+        by_key = {key(call): call for call in calls if key(call) in wanted}
+        return by_key if set(by_key) == wanted else None
+
+    result: dict[str, FinishedCall] = await eventually(
+        found, timeout_s=timeout_s, what=f"registry rows for {sorted(wanted)}")
+    return result

@@ -22,6 +22,7 @@ from tests.integration.auth.support import PASSWORD, add_account
 
 QUEUE = "bench-dynamic"
 GREETING = "您好,华安家电服务热线,我能帮您什么?"
+FIRST, SECOND = "1202", "1203"  # spare bench agents, in no queue until logged in
 
 
 def interface(ext: str) -> str:
@@ -112,3 +113,22 @@ async def seat_agent(database_url: str, directory: DirectoryService, base: URL, 
 async def greet(directory: DirectoryService) -> None:
     """The bench queue's greeting (R3), as a supervisor would set it in the directory."""
     await directory.put_queue(QueueSpec(QUEUE, "Bench dynamic", GREETING, 3, 5.0, 20))
+
+
+async def go_available(desk: Desk, ext: str) -> None:
+    """Log the agent into the bench queue and wait for the PBX to say they are available."""
+    await desk.call("POST", "/api/agent/login", 202, json={"queues": [QUEUE]})
+    await desk.wait_for("presence", presence__state="available",
+                        presence__interface=interface(ext))
+
+
+async def new_customer(desk: Desk, number: str) -> dict[str, Any]:
+    """A Cantonese-speaking VIP with a product and an open complaint, made by the agent."""
+    customer = await desk.call("POST", "/api/customers", 201, json={
+        "name": "陈美玲", "phones": [{"number": number}], "vip": True, "language": "yue"})
+    cid = customer["id"]
+    await desk.call("POST", f"/api/customers/{cid}/products", 201, json={
+        "model": "KFR-35GW/BP", "serial": "SN-E2E-1", "warranty_end": "2027-06-30T00:00:00Z"})
+    complaint = await desk.call("POST", "/api/complaints", 201, json={
+        "customer_id": cid, "subject": "空调异响", "complainant": "陈美玲"})
+    return {"id": cid, "complaint": complaint["number"]}

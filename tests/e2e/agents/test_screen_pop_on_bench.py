@@ -10,57 +10,28 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 
-from callcenter.agents.setup import AGENT_DESK
 from callcenter.audit.models import AuditRow
 from callcenter.pbx.scenarios import Caller, set_agents
-from callcenter.pipeline import AMI_LINK, RECONCILER
-from callcenter.web.keys import DATABASE, DIRECTORY, SETTINGS
-from tests.e2e.agents.support import GREETING, QUEUE, Desk, greet, interface, seat_agent
+from callcenter.pipeline import AMI_LINK
+from callcenter.web.keys import DATABASE
+from tests.e2e.agents.support import (
+    FIRST,
+    GREETING,
+    QUEUE,
+    SECOND,
+    Desk,
+    go_available,
+    new_customer,
+)
 from tests.e2e.conftest import Service
 
 pytestmark = pytest.mark.e2e
 
-RUNG, OTHER = "1202", "1203"
-
-
-@pytest.fixture
-async def desks(service: Service) -> AsyncIterator[tuple[Desk, Desk]]:
-    app = service.app
-    base = service.client.make_url("/")
-    directory = app[DIRECTORY]
-    await asyncio.wait_for(app[RECONCILER].done.wait(), 15)  # it adds the PBX's queues
-    await greet(directory)
-    await app[AGENT_DESK].queues.refresh()
-    url = app[SETTINGS].database_url
-    rung = await seat_agent(url, directory, base, RUNG, languages=("zh", "yue"))
-    other = await seat_agent(url, directory, base, OTHER)
-    yield rung, other
-    for desk in (rung, other):
-        await desk.call("POST", "/api/agent/logout", 202)
-    await rung.close()
-    await other.close()
-
-
-async def _customer(desk: Desk, number: str) -> dict[str, object]:
-    customer = await desk.call("POST", "/api/customers", 201, json={
-        "name": "陈美玲", "phones": [{"number": number}], "vip": True, "language": "yue"})
-    cid = customer["id"]
-    await desk.call("POST", f"/api/customers/{cid}/products", 201, json={
-        "model": "KFR-35GW/BP", "serial": "SN-E2E-1", "warranty_end": "2027-06-30T00:00:00Z"})
-    complaint = await desk.call("POST", "/api/complaints", 201, json={
-        "customer_id": cid, "subject": "空调异响", "complainant": "陈美玲"})
-    return {"id": cid, "complaint": complaint["number"]}
-
-
-async def _log_in(desk: Desk, ext: str) -> None:
-    await desk.call("POST", "/api/agent/login", 202, json={"queues": [QUEUE]})
-    await desk.wait_for("presence", presence__state="available",
-                        presence__interface=interface(ext))
+RUNG, OTHER = FIRST, SECOND
 
 
 async def test_ring_pops_card_before_answer_and_colleague_sees_nothing(
@@ -68,9 +39,9 @@ async def test_ring_pops_card_before_answer_and_colleague_sees_nothing(
     rung, other = desks
     link = service.app[AMI_LINK]
     number = "13900000021"
-    customer = await _customer(rung, number)
+    customer = await new_customer(rung, number)
     await set_agents(link, {RUNG: ("3", "2")})
-    await _log_in(rung, RUNG)
+    await go_available(rung, RUNG)
 
     link.send_originate(Caller(number, QUEUE, name="Chen").originate_headers(
         f"e2e-pop-{uuid.uuid4().hex[:12]}"))
@@ -122,7 +93,7 @@ async def test_caller_hanging_up_while_it_rings_withdraws_the_pop(
     rung, other = desks
     link = service.app[AMI_LINK]
     await set_agents(link, {RUNG: ("never", "2")})
-    await _log_in(rung, RUNG)
+    await go_available(rung, RUNG)
 
     link.send_originate(Caller("13900000022", QUEUE, patience_s=3).originate_headers(
         f"e2e-pop-{uuid.uuid4().hex[:12]}"))
@@ -142,12 +113,3 @@ async def test_caller_hanging_up_while_it_rings_withdraws_the_pop(
     snapshot = await rung.wait_for("snapshot")
     assert snapshot["pops"] == []
 
-
-async def test_click_to_dial_rings_the_agent_first_then_the_customer(
-        service: Service, desks: tuple[Desk, Desk]) -> None:
-    _, dialer = desks
-    await set_agents(service.app[AMI_LINK], {OTHER: ("1", "3")})
-    sent = await dialer.call("POST", "/api/agent/dial", 202, json={"number": "13800000001"})
-    assert sent["number"] == "+8613800000001"
-    result = await dialer.wait_for("dial_result", leg_id=sent["leg_id"], timeout_s=15)
-    assert result["result"] == "answered"

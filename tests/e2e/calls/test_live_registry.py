@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from callcenter.calls.model import ExitReason, FinishedCall
+from callcenter.calls.model import ExitReason
 from callcenter.pbx import scenarios
 from callcenter.pbx.scenarios import Caller, Scenario
 from callcenter.pipeline import AMI_LINK
 from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER
-from tests.e2e.conftest import Service, eventually
+from tests.e2e.conftest import Service, registered
 
 pytestmark = pytest.mark.e2e
 
@@ -37,16 +37,9 @@ async def test_bench_calls_are_registered_with_their_rings_and_breaches(
         scenarios.SCENARIOS["queue_timeout"],
     ]
     await scenarios.run(app[AMI_LINK], chosen)
-    registry = app[CALL_REGISTRY]
     expected = {c.number for s in chosen for c in s.callers}
-
-    async def registered() -> dict[str, FinishedCall] | None:
-        calls = await registry.fetch_calls(started, datetime.now(UTC) + timedelta(minutes=1))
-        by_number = {c.caller_num_raw: c for c in calls if c.caller_num_raw in expected}
-        return by_number if set(by_number) == expected else None
-
-    calls: dict[str, FinishedCall] = await eventually(
-        registered, timeout_s=20, what=f"registry rows for {sorted(expected)}")
+    calls = await registered(app, started, expected, key=lambda call: call.caller_num_raw)
+    registry = app[CALL_REGISTRY]
 
     seven = calls["13900000011"]  # an agent who rings 7 s: 2 rings, within the rule
     assert seven.exit_reason is ExitReason.ANSWERED

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from callcenter.calls.model import FinishedCall, Phase
-from callcenter.calls.sla import service_level
+from callcenter.calls.sla import RingRule, everywhere, service_level
 from callcenter.pbx import bench, scenarios
 from callcenter.pbx.scenarios import Caller
 from callcenter.pipeline import AMI_LINK
@@ -67,7 +67,7 @@ async def test_pbx_killed_mid_call_is_reconnected_and_the_call_is_interrupted(
     assert rows[0].interrupted is True
     assert tracker.live_call(call_id) is None
     assert not tracker.live_calls()
-    level = service_level(rows, max_rings=3, ring_cycle_s=5.0, short_abandon_s=5.0)
+    level = service_level(rows, rule_for=everywhere(RingRule()), short_abandon_s=5.0)
     assert (level.interrupted, level.offered) == (1, 0)
 
     body = await (await service.client.get("/health")).json()

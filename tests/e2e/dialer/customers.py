@@ -3,8 +3,8 @@
 They live in `docker/asterisk/bench/extensions.conf` between the `BEGIN dialer-customers` and
 `END dialer-customers` markers. A PBX started before they were added does not know them, and
 restarting a PBX that other people's tests use would cut their calls, so `install()` adds the
-same lines at run time with `dialplan add extension ... replace` (idempotent, touches nothing
-else). Each customer's behaviour is then set per number with globals (`script()`).
+same lines at run time (`tests.e2e.dialplan`). Each customer's behaviour is then set per
+number with globals (`script()`).
 """
 
 from __future__ import annotations
@@ -12,31 +12,19 @@ from __future__ import annotations
 import re
 
 from callcenter.pbx import bench
+from tests.e2e import dialplan
 
 CONTEXT = "bench-customers"
 PATTERN = "_1390000XXXX"
 _BLOCK = re.compile(r"; BEGIN dialer-customers\n(.*?); END dialer-customers", re.S)
 
 
-def _lines() -> list[tuple[str, int, str]]:
+def _lines() -> list[dialplan.Line]:
     """(pattern, priority, application) of every line of the block, numbered explicitly."""
     text = (bench.BENCH_CONFIG / "extensions.conf").read_text(encoding="utf-8")
     match = _BLOCK.search(text)
     assert match is not None, "dialer-customers block missing from the bench dialplan"
-    lines: list[tuple[str, int, str]] = []
-    pattern, priority = "", 0
-    for raw in match.group(1).splitlines():
-        line = raw.strip()
-        if line.startswith("exten =>"):
-            pattern, first, app = line.removeprefix("exten =>").strip().split(",", 2)
-            priority = int(first)
-        elif line.startswith("same =>"):
-            _, app = line.removeprefix("same =>").strip().split(",", 1)
-            priority += 1
-        else:
-            continue
-        lines.append((pattern, priority, app))
-    return lines
+    return dialplan.numbered(match.group(1))
 
 
 def installed() -> bool:
@@ -46,12 +34,8 @@ def installed() -> bool:
 
 def install() -> None:
     """Add the block to the running PBX unless it is there already."""
-    if installed():
-        return
-    for pattern, priority, app in _lines():
-        arg = f"{pattern},{priority},{app}"
-        quoted = '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        bench.cli(f"dialplan add extension {quoted} into {CONTEXT} replace")
+    if not installed():
+        dialplan.add(CONTEXT, _lines())
 
 
 def script(number: str, *, ring: str = "1", keys: str = "", first: float = 1.0,

@@ -137,14 +137,18 @@ async def test_a_bad_authorization_header_is_refused_even_where_public(
         assert (await response.json())["error"]["id"] == "unauthenticated"
 
 
+async def attempt(client: Client, username: str, password: str = "guess") -> int:
+    """One login attempt from 127.0.0.1; its HTTP status."""
+    response = await client.post("/api/auth/login",
+                                 json={"username": username, "password": password})
+    return response.status
+
+
 async def test_repeated_failures_lock_the_username_with_retry_after(
     client: Client, database_url: str
 ) -> None:
     await add_account(database_url, "li.na", Role.AGENT)
-    for _ in range(5):
-        failed = await client.post("/api/auth/login",
-                                   json={"username": "li.na", "password": "guess"})
-        assert failed.status == 401
+    assert [await attempt(client, "li.na") for _ in range(5)] == [401] * 5
     locked = await client.post("/api/auth/login",
                                json={"username": "li.na", "password": "correct horse battery"})
     assert locked.status == 429
@@ -162,9 +166,37 @@ async def test_repeated_failures_lock_the_username_with_retry_after(
 async def test_an_address_is_locked_after_many_failures_across_usernames(
     client: Client,
 ) -> None:
-    for n in range(20):
-        failed = await client.post("/api/auth/login",
-                                   json={"username": f"user{n}", "password": "guess"})
-        assert failed.status == 401
-    locked = await client.post("/api/auth/login", json={"username": "other", "password": "x"})
-    assert locked.status == 429
+    assert [await attempt(client, f"user{n}") for n in range(20)] == [401] * 20
+    assert await attempt(client, "other", "x") == 429
+
+
+async def test_a_shift_of_thirty_agents_behind_one_address_all_log_in(
+    client: Client, database_url: str
+) -> None:
+    names = [f"agent{n:02d}" for n in range(30)]
+    for name in names:
+        await add_account(database_url, name, Role.AGENT)
+    for name in names:  # every request comes from 127.0.0.1, like a call centre's NAT
+        await log_in(client, name)
+    logins = await audit_rows(database_url, action="login")
+    assert [r.detail["outcome"] for r in logins] == ["success"] * 30
+
+
+async def test_failures_from_an_address_are_limited_however_many_logins_succeeded(
+    client: Client, database_url: str
+) -> None:
+    for n in range(25):
+        await add_account(database_url, f"agent{n:02d}", Role.AGENT)
+        await log_in(client, f"agent{n:02d}")
+    # Successes used none of the address's allowance, and failures still use it up.
+    assert [await attempt(client, f"agent{n:02d}") for n in range(20)] == [401] * 20
+    assert await attempt(client, "agent24", "correct horse battery") == 429
+
+
+async def test_the_owners_login_clears_the_failures_of_the_username(
+    client: Client, database_url: str
+) -> None:
+    await add_account(database_url, "li.na", Role.AGENT)
+    assert [await attempt(client, "li.na") for _ in range(4)] == [401] * 4
+    await log_in(client, "li.na")
+    assert [await attempt(client, "li.na") for _ in range(6)] == [401] * 5 + [429]

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from callcenter.calls.model import ExitReason, FinishedCall
 from callcenter.calls.models import CallAgentLegRow, CallQueueVisitRow, CallRow
 from callcenter.calls.registry import CallRegistry, RegistryWriter
+from callcenter.calls.sla import RingRule
 from callcenter.storage import migrate
 from callcenter.storage.database import Database, open_database
-from tests.unit.calls.script import T0, Call, Harness
+from tests.unit.calls.script import T0, Call, Dial, Harness
 
 pytestmark = pytest.mark.integration
 
@@ -83,6 +84,26 @@ async def test_records_come_back_identical_with_aware_utc_times(db: Database) ->
     assert back[1].caller_num_e164 == "+861062345678"
 
 
+async def test_outbound_calls_come_back_outbound_with_their_customer(db: Database) -> None:
+    registry = CallRegistry(db)
+    busy = Dial("dial-0002", customer_id=None)
+    calls = Harness().feed(
+        Dial().talked(answer=4, end=30),
+        busy.agent_answered(1), busy.desk_dial(1.001), busy.customer_dial_end(3, "BUSY"),
+        busy.hangup(3.5),
+    ).finished
+    assert await registry.write(calls) == 2
+    assert await registry.write(calls) == 0
+    back = sorted(await registry.fetch_calls(SINCE, UNTIL), key=lambda c: c.call_id)
+    assert back == sorted(calls, key=lambda c: c.call_id)
+    async with db.sessions() as session:
+        stored = (await session.execute(select(
+            CallRow.call_id, CallRow.direction, CallRow.customer_id, CallRow.exit_reason)
+            .order_by(CallRow.call_id))).all()
+    assert [tuple(r) for r in stored] == [("dial-0001", "outbound", 7, "answered"),
+                                          ("dial-0002", "outbound", None, "busy")]
+
+
 async def test_fetch_filters_by_entry_time_and_first_queue(db: Database) -> None:
     registry = CallRegistry(db)
     await registry.write(sample_calls())
@@ -105,6 +126,26 @@ async def test_service_level_and_breaches_come_from_the_stored_calls(db: Databas
     assert breach.rings == 4
     assert [leg.agent_id for leg in breach.let_ring] == ["zhang.wei"]
     assert breach.call.exit_reason is ExitReason.ANSWERED
+
+
+async def test_figures_judge_each_call_by_the_rule_of_its_queue(db: Database) -> None:
+    rules = {"sales": RingRule(3, 5.0), "repairs": RingRule(2, 5.0)}
+
+    def rule_for(queue: str | None) -> RingRule:
+        return rules.get(queue or "", RingRule())
+
+    h = Harness(rule_for=rule_for)
+    for n, queue in enumerate(("sales", "repairs")):  # both answered 12 s after joining
+        h.feed(Call(f"1790000000.{n}", queue=queue).answered_by(
+            A, join=1.0, rung=1.5, answer=13.0, end=60.0))
+    registry = CallRegistry(db, rule_for=rule_for)
+    await registry.write(h.finished)
+    (breach,) = await registry.breaches(SINCE, UNTIL)
+    assert (breach.call.queue, breach.rings) == ("repairs", 3)
+    level = await registry.service_level(SINCE, UNTIL)
+    assert (level.offered, level.answered_within) == (2, 1)
+    sales = await registry.service_level(SINCE, UNTIL, "sales")
+    assert sales.standard.formula == "answered within 3 rings (≤ 15 s) ÷ offered"
 
 
 async def wait_until(check: Callable[[], bool], timeout_s: float = 15.0) -> None:

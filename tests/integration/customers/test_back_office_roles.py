@@ -38,6 +38,7 @@ MATRIX: list[tuple[str, str, set[str]]] = [
     ("POST", "/api/complaints/999999/status", {SU, MA}),
     ("GET", "/api/overdue", {SU, MA}),
     ("GET", "/api/reminders", {AG, TE, SU, MA}),
+    ("POST", "/api/reminders/999999/acknowledge", {AG, TE, SU, MA}),
 ]
 
 

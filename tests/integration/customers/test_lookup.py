@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from callcenter.audit.models import AuditRow
 from callcenter.auth.roles import Role
 from callcenter.calls.models import CallRow
 from callcenter.followups.models import SurveyResultRow
@@ -89,6 +91,26 @@ async def test_shared_number_returns_every_candidate_and_audits_each(api: Api) -
     assert [c["id"] for c in body["customers"]] == ids
     for cid in ids:
         assert ("read", username(A), "agent") in await api.audit("customer", cid)
+
+
+async def test_each_lookup_row_names_the_reader_the_number_and_when(api: Api) -> None:
+    """The same R27 rows on both back-ends (PostgreSQL writes them in the lookup statement)."""
+    created = await api.ok(A, "POST", "/api/customers", 201, json={
+        "name": "赵磊", "phones": [{"number": "13900139001"}]})
+    before = datetime.now(UTC)
+    await api.ok(A, "GET", "/api/lookup", params={"number": "139 0013 9001"})
+    await api.ok(A, "GET", "/api/lookup", params={"number": "139 0013 9002"})
+    async with api.db.sessions() as session:
+        rows = (await session.scalars(select(AuditRow).where(
+            AuditRow.action == "read", AuditRow.at >= before).order_by(AuditRow.id))).all()
+    assert [(r.entity, r.entity_id, r.detail, r.username, r.role) for r in rows] == [
+        ("customer", str(created["id"]), {"via": "lookup", "number": "+8613900139001"},
+         username(A), "agent"),
+        ("lookup", "+8613900139002", {"matched": 0}, username(A), "agent"),
+    ]
+    assert len({r.account_id for r in rows}) == 1
+    assert rows[0].account_id is not None
+    assert all(r.at <= datetime.now(UTC) for r in rows)
 
 
 @pytest.mark.parametrize("raw", ["anonymous", "10086", "", "12"])

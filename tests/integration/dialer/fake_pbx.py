@@ -84,10 +84,12 @@ class FakePbx:
         self.dialer.on_event(LegHungUp(2.0, channel_id, leg or channel_id, "Local/x", cause, ""))
 
     async def settle(self, timeout_s: float = 10.0) -> None:
-        """Wait until every call placed so far is settled by the dialer."""
+        """Wait until every call placed so far is settled by the dialer, and the dialer is
+        idle: a refill still to run would claim with a clock the test is about to move."""
         await asyncio.wait_for(asyncio.gather(*self.tasks), timeout_s)
         for _ in range(int(timeout_s * 100)):
             if not self.dialer.live:
+                await asyncio.wait_for(self.dialer.idle(), timeout_s)
                 return
             await asyncio.sleep(0.01)
         raise AssertionError(f"calls still live: {sorted(self.dialer.live)}")

@@ -9,6 +9,7 @@ never used again, finishing and releasing nothing, as a crashed process would le
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -45,7 +46,9 @@ async def test_four_workers_claim_ten_thousand_jobs_each_exactly_once(pg_url: st
     seeder = open_database(pg_url)
     await seed_due_jobs(seeder, JOBS, datetime.now(UTC))
     await seeder.dispose()
-    counts = await asyncio.gather(*(claim_until_empty(pg_url, f"worker-{n}")
+    start_line = time.time() + 1.0  # every worker connected before any claims
+    counts = await asyncio.gather(*(claim_until_empty(pg_url, f"worker-{n}",
+                                                      start_at=start_line)
                                     for n in range(4)))
     assert sum(counts) == JOBS
     assert all(count > 0 for count in counts)  # they really ran side by side

@@ -6,6 +6,8 @@ from aiohttp.test_utils import TestClient
 
 from callcenter.app import create_app
 from callcenter.auth.roles import Role
+from callcenter.calls.sla import RingRule
+from callcenter.web.keys import DIRECTORY
 from tests.conftest import service_settings
 from tests.integration.auth.support import bearer, issue_token
 
@@ -37,6 +39,21 @@ async def test_queue_is_created_read_edited_and_deleted(client: Client) -> None:
     missing = await client.get("/api/queues/hotline")
     assert missing.status == 404
     assert (await missing.json())["error"]["id"] == "not-found"
+
+
+async def test_a_queue_left_without_a_ring_rule_has_the_sites_and_its_edits_take_effect(
+    database_url: str, aiohttp_client: AiohttpClient
+) -> None:
+    token = await issue_token(database_url, Role.SUPERVISOR)
+    app = create_app(service_settings(database_url, CALLCENTER_SLA_MAX_RINGS="4",
+                                      CALLCENTER_RING_CYCLE_SECONDS="6"))
+    client: Client = await aiohttp_client(app, headers=bearer(token))
+    created = await (await client.post("/api/queues", json={"name": "sales"})).json()
+    assert (created["ring_threshold"], created["ring_cycle_s"]) == (4, 6.0)
+    edited = await client.put("/api/queues/sales", json={"ring_threshold": 2, "ring_cycle_s": 5})
+    assert edited.status == 200
+    assert app[DIRECTORY].rule_for("sales") == RingRule(2, 5.0)  # the tracker's next call
+    assert app[DIRECTORY].rule_for("walk-in") == RingRule(4, 6.0)
 
 
 async def test_agent_interfaces_are_unique_across_agents(client: Client) -> None:

@@ -38,9 +38,10 @@ PATH = {
 
 
 async def _order_at(api: Api, customer_id: int, status: str) -> int:
+    """An order dispatched (once it is) to the technician of these tests, who may move it."""
     order = await api.ok(A, "POST", "/api/orders", 201, json={
         "customer_id": customer_id, "kind": "repair", "service_class": "A",
-        "technician": "zhao.gong"})
+        "technician": username(T)})
     for step in PATH[status]:
         await api.ok(S, "POST", f"/api/orders/{order['id']}/status", json={"status": step})
     return int(order["id"])

@@ -1,10 +1,14 @@
 from datetime import UTC, datetime, timedelta, timezone
 
+import asyncpg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from callcenter.directory.models import QueueRow
 from callcenter.storage.database import Database, open_database
+from tests.conftest import PG_ADMIN_DSN
 
 pytestmark = pytest.mark.integration
 
@@ -43,3 +47,48 @@ async def test_ping_of_a_dead_postgresql_reports_the_error_instead_of_raising() 
     await dead.dispose()
     assert report["ok"] is False
     assert report["error"]
+
+
+async def _one(conn: AsyncConnection) -> int:
+    return int((await conn.execute(text("SELECT 1"))).scalar_one())
+
+
+async def _end_every_session_of(url: str) -> None:
+    """What a server restart or failover does to the pool's connections, done by the real
+    server: it terminates each session of the database."""
+    name = url.rsplit("/", 1)[1]
+    admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+    try:
+        await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+    finally:
+        await admin.close()
+
+
+async def test_the_hot_path_survives_connections_the_server_has_closed(pg_url: str) -> None:
+    db = open_database(pg_url)
+    try:
+        assert await db.on_autocommit(_one) == 1  # the pool now holds an open connection
+        await _end_every_session_of(pg_url)
+        with pytest.raises(DBAPIError) as dead:  # unpinged: the statement finds it dead
+            async with db.autocommit() as conn:
+                await _one(conn)
+        assert dead.value.connection_invalidated
+        assert await db.on_autocommit(_one) == 1
+        await _end_every_session_of(pg_url)
+        assert await db.on_autocommit(_one) == 1  # retried on a fresh connection
+    finally:
+        await db.dispose()
+
+
+async def test_a_failure_that_is_not_a_lost_connection_is_not_retried(db: Database) -> None:
+    calls = 0
+
+    async def bad(conn: AsyncConnection) -> int:
+        nonlocal calls
+        calls += 1
+        return int((await conn.execute(text("SELECT * FROM no_such_table"))).scalar_one())
+
+    with pytest.raises(DBAPIError):
+        await db.on_autocommit(bad)
+    assert calls == 1

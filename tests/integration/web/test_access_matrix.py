@@ -87,6 +87,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[str]] = {
     # overdue watch
     ("GET", "/api/overdue"): frozenset({SUPERVISOR, MANAGER}),
     ("GET", "/api/reminders"): frozenset({AGENT, TECH, SUPERVISOR, MANAGER}),
+    ("POST", "/api/reminders/{id}/acknowledge"): frozenset({AGENT, TECH, SUPERVISOR, MANAGER}),
     # agent desk (callcenter.agents) and its page (agent_ui)
     ("GET", "/agent"): PUBLIC,
     ("GET", "/agent/static/{name}"): PUBLIC,

@@ -19,6 +19,7 @@ from callcenter.events import (
     AgentRung,
     CallerAbandoned,
     DialEnded,
+    LegHungUp,
     PbxSnapshot,
 )
 
@@ -189,16 +190,38 @@ async def test_an_interface_of_nobody_in_the_directory_gets_no_pop() -> None:
     assert b.lookups == 0
 
 
-async def test_a_transfer_pops_to_the_next_agent_with_the_card_and_the_note() -> None:
+async def test_a_transfer_ends_the_first_pop_and_pops_to_the_next_agent_with_the_card(
+) -> None:
     b = Board()
     b.board.on_event(rung("a1"))
     await settle()
     b.board.on_event(answered("a1"))
     b.board.expect_transfer("c1", {"from_agent": "li.na", "note": "speaks Cantonese"})
-    b.board.on_event(AgentCallCompleted(9.0, "c1", "caller-leg", "a1", "hotline",
-                                        "PJSIP/5001", "", 2.0, 7.0, "transfer"))
+    # Asterisk 22 after the caller's Redirect: the first agent's leg just hangs up; its
+    # AgentComplete comes only when the caller hangs up, without the agent's leg.
+    b.board.on_event(LegHungUp(3.0, "c1", "a1", "PJSIP/5001-0001", 16, "Normal"))
+    assert b.board.open_pops("li.na") == []
+    assert b.heard.events[-1] == ("completed", "c1:a1")
     b.board.on_event(rung("a2", "PJSIP/5002"))
     pop = b.frames("wang.wei")[0]["pop"]
     assert pop["transfer"] == {"from_agent": "li.na", "note": "speaks Cantonese"}
     assert pop["card"] == CARD
     assert b.lookups == 1
+    b.board.on_event(answered("a2", "PJSIP/5002"))
+    b.board.on_event(AgentCallCompleted(9.0, "c1", "caller-leg", "", "hotline",
+                                        "PJSIP/5001", "", 2.0, 7.0, "caller"))
+    assert [p.state for p in b.board.open_pops("wang.wei")] == ["answered"]
+    assert b.heard.events.count(("completed", "c1:a1")) == 1
+
+
+async def test_an_agent_hanging_up_after_the_answer_ends_the_pop_once() -> None:
+    b = Board()
+    b.board.on_event(rung("a1"))
+    await settle()
+    b.board.on_event(answered("a1"))
+    b.board.on_event(AgentCallCompleted(9.0, "c1", "caller-leg", "a1", "hotline",
+                                        "PJSIP/5001", "", 2.0, 7.0, "agent"))
+    b.board.on_event(LegHungUp(9.1, "c1", "a1", "PJSIP/5001-0001", 16, "Normal"))
+    b.board.on_event(LegHungUp(9.2, "c1", "caller-leg", "PJSIP/trunk-0001", 16, "Normal"))
+    assert b.heard.events == [("shown", "c1:a1"), ("answered", "c1:a1"),
+                              ("completed", "c1:a1")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.agents.presence import AgentState, Presence, PresenceTracker
+from callcenter.agents.presence import AgentState, Presence, PresenceTracker, transfer_queue
 from callcenter.ami import replay
 from callcenter.events import PbxSnapshot, QueueMemberSnapshot, QueueSnapshot
 
@@ -74,3 +74,33 @@ def test_snapshot_after_reconnect_drops_a_ring_that_ended_while_the_link_was_dow
     assert tracker.presence(AGENT).state is AgentState.AVAILABLE
     tracker.on_snapshot(PbxSnapshot(ts=2e9 + 1, channels=(), queues=()))
     assert tracker.presence(AGENT).state is AgentState.LOGGED_OUT
+
+
+def _desk(interface: str, state: AgentState, *queues: str) -> Presence:
+    return Presence(interface=interface, state=state, since=0.0, queues=tuple(sorted(queues)),
+                    paused_reason="", call_ids=())
+
+
+def test_a_transfer_goes_through_the_colleagues_queue_where_nobody_else_is_free() -> None:
+    """R6: a queue rings whoever is free, so the one where only the colleague is free."""
+    colleague = _desk("PJSIP/1002", AgentState.AVAILABLE, "hotline", "cantonese")
+    everyone = [colleague,
+                _desk("PJSIP/1003", AgentState.AVAILABLE, "hotline"),
+                _desk("PJSIP/1004", AgentState.ON_CALL, "cantonese"),
+                _desk("PJSIP/1005", AgentState.PAUSED, "cantonese")]
+    assert transfer_queue(colleague, everyone) == ("cantonese", 0)
+
+
+def test_with_someone_else_free_everywhere_the_fewest_is_chosen_and_counted() -> None:
+    colleague = _desk("PJSIP/1002", AgentState.AVAILABLE, "a-queue", "b-queue")
+    everyone = [colleague,
+                _desk("PJSIP/1003", AgentState.AVAILABLE, "a-queue", "b-queue"),
+                _desk("PJSIP/1004", AgentState.AVAILABLE, "a-queue")]
+    assert transfer_queue(colleague, everyone) == ("b-queue", 1)
+    alone = [colleague, _desk("PJSIP/1003", AgentState.AVAILABLE, "a-queue", "b-queue")]
+    assert transfer_queue(colleague, alone) == ("a-queue", 1)  # a tie: the first, stably
+
+
+def test_a_colleague_in_no_queue_cannot_be_transferred_to() -> None:
+    with pytest.raises(ValueError, match="in no queue"):
+        transfer_queue(_desk("PJSIP/1002", AgentState.LOGGED_OUT), [])

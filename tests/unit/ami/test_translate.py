@@ -17,6 +17,7 @@ from callcenter.events import (
     CallerJoinedQueue,
     CallerLeftQueue,
     CallEvent,
+    DeskDialed,
     DialEnded,
     DtmfReceived,
     HotlineEntered,
@@ -113,6 +114,17 @@ def test_agent_complete_after_the_agent_channel_is_gone_has_no_agent_leg() -> No
     assert (done.agent_leg_id, done.member_name, done.talk_s) == ("", "agent1001", 3.0)
 
 
+def test_agent_complete_without_any_channel_is_skipped_not_malformed() -> None:
+    """Recorded on the bench PBX (120 calls ending at once): both channels were gone."""
+    counters = Counters()
+    frame = {"Event": "AgentComplete", "Privilege": "agent,all",
+             "Timestamp": "1795377777.331029", "Queue": "bench-pop",
+             "Interface": "Local/1308@bench-agents/n", "MemberName": "Bench 1308",
+             "HoldTime": "3", "TalkTime": "3", "Reason": "agent"}
+    assert translate(frame, counters) is None
+    assert counters.malformed_events == {}
+
+
 def test_ids_come_from_linkedid_uniqueid_and_destuniqueid() -> None:
     rung = translate({"Event": "AgentCalled", **AGENT_HEADERS})
     assert isinstance(rung, AgentRung)
@@ -185,6 +197,16 @@ def test_user_events_from_the_dialplan_become_hotline_events() -> None:
     exited = translate({"Event": "UserEvent", "UserEvent": "QueueExit", "Queue": "hotline",
                         "Status": "TIMEOUT", **common})
     assert exited == QueueExited(5.0, "1.1", "1.2", "hotline", "TIMEOUT")
+
+
+def test_desk_dial_user_event_opens_an_outbound_call_with_its_customer() -> None:
+    frame = {"Event": "UserEvent", "UserEvent": "DeskDial", "Uniqueid": "dial-1",
+             "Linkedid": "dial-1", "Timestamp": "5.0", "Number": "13800000001",
+             "Interface": "Local/1205@bench-agents/n", "Customer": "42"}
+    assert translate(frame) == DeskDialed(5.0, "dial-1", "dial-1", "13800000001",
+                                          "Local/1205@bench-agents/n", 42)
+    assert translate({**frame, "Customer": ""}) == DeskDialed(
+        5.0, "dial-1", "dial-1", "13800000001", "Local/1205@bench-agents/n", None)
 
 
 def test_originate_response_keeps_the_channel_id_and_reason() -> None:

@@ -23,9 +23,9 @@ from callcenter.bench.synth import (
     synthesise,
 )
 from callcenter.calls.model import FinishedCall
+from callcenter.calls.sla import RingRule, everywhere
 from callcenter.calls.tracker import CallTracker
 from callcenter.pbx.scenarios import SCENARIOS
-from callcenter.settings import SlaSettings
 
 pytestmark = pytest.mark.unit
 
@@ -115,7 +115,7 @@ def test_the_tracker_finishes_exactly_the_synthesised_calls(filtered: bool) -> N
     names = ami_event_names(CallTracker.wants) if filtered else None
     stream = synthesise(load_templates(names=names), 2_000)
     finished: list[FinishedCall] = []
-    tracker = CallTracker(SlaSettings(), stream.agents.get, finished.append)
+    tracker = CallTracker(everywhere(RingRule()), stream.agents.get, finished.append)
     for event in replay_bytes(stream.data, wanted=tracker.wants):
         tracker.on_event(event)
     assert len(tracker) == 0

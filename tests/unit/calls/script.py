@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from callcenter.calls.model import FinishedCall, LiveCall
+from callcenter.calls.sla import RingRule, RuleFor, everywhere
 from callcenter.calls.tracker import CallTracker
 from callcenter.events import (
     AgentAnswered,
@@ -20,6 +21,7 @@ from callcenter.events import (
     CallerJoinedQueue,
     CallerLeftQueue,
     ChannelSnapshot,
+    DeskDialed,
     DialEnded,
     HotlineEntered,
     LegHungUp,
@@ -27,7 +29,6 @@ from callcenter.events import (
     PbxSnapshot,
     QueueExited,
 )
-from callcenter.settings import SlaSettings
 
 T0 = 1_790_000_000.0
 QUEUE = "hotline"
@@ -131,22 +132,69 @@ class Call:
         return ChannelSnapshot(self.call, self.leg, "PJSIP/trunk-0001", "Up")
 
 
-def snapshot(t: float, *calls: Call) -> PbxSnapshot:
+@dataclass(frozen=True)
+class Dial:
+    """An agent's click-to-dial: `call` is the Linkedid, which is also the agent's leg (the
+    Originate's own channel); the customer's leg is the one the agent's leg dials."""
+
+    call: str = "dial-0001"
+    number: str = "13800138000"
+    interface: str = "PJSIP/5001"
+    customer_id: int | None = 7
+
+    @property
+    def leg(self) -> str:
+        return self.call
+
+    @property
+    def customer_leg(self) -> str:
+        return f"{self.call}-customer"
+
+    def agent_answered(self, t: float) -> DialEnded:
+        """The Originate's own dial of the agent's phone: no calling leg."""
+        return DialEnded(T0 + t, self.call, "", self.leg, "ANSWER")
+
+    def desk_dial(self, t: float) -> DeskDialed:
+        return DeskDialed(T0 + t, self.call, self.leg, self.number, self.interface,
+                          self.customer_id)
+
+    def customer_dial_end(self, t: float, status: str) -> DialEnded:
+        return DialEnded(T0 + t, self.call, self.leg, self.customer_leg, status)
+
+    def hangup(self, t: float, leg: str | None = None) -> LegHungUp:
+        return LegHungUp(T0 + t, self.call, leg or self.leg, "PJSIP/5001-0001", 16, "Normal")
+
+    def talked(self, *, answer: float, end: float) -> list[PbxEvent]:
+        """The agent answers at 1 s, the customer at `answer`; the customer hangs up at `end`."""
+        return [
+            self.agent_answered(1.0),
+            self.desk_dial(1.001),
+            self.customer_dial_end(answer, "ANSWER"),
+            self.hangup(end, self.customer_leg),
+            self.hangup(end + 0.01),
+        ]
+
+    def channel(self) -> ChannelSnapshot:
+        return ChannelSnapshot(self.call, self.leg, "PJSIP/5001-0001", "Up")
+
+
+def snapshot(t: float, *calls: Call | Dial) -> PbxSnapshot:
     return PbxSnapshot(T0 + t, (), tuple(c.channel() for c in calls))
 
 
 @dataclass
 class Harness:
-    """A tracker wired to lists, as the service wires it to the registry and the hub."""
+    """A tracker wired to lists, as the service wires it to the registry and the hub; every
+    queue has the default R1 rule unless `rule_for` gives queues their own."""
 
-    sla: SlaSettings = field(default_factory=SlaSettings)
+    rule_for: RuleFor = field(default_factory=lambda: everywhere(RingRule()))
     finished: list[FinishedCall] = field(default_factory=list)
     changes: list[LiveCall] = field(default_factory=list)
     tracker: CallTracker = field(init=False)
 
     def __post_init__(self) -> None:
         self.tracker = CallTracker(
-            self.sla, AGENTS.get, self.finished.append, self.changes.append, area_code="10"
+            self.rule_for, AGENTS.get, self.finished.append, self.changes.append, area_code="10"
         )
 
     def feed(self, *events: PbxEvent | list[PbxEvent]) -> Harness:

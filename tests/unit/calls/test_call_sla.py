@@ -13,6 +13,8 @@ from callcenter.calls.model import AgentLeg, ExitReason, FinishedCall, LegEnd
 
 pytestmark = pytest.mark.unit
 
+SITE = sla.everywhere(sla.RingRule())  # the default rule: 3 rings of 5 s
+
 START = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 
 
@@ -51,6 +53,15 @@ def test_a_zero_cycle_is_refused() -> None:
         sla.rings(3.0, 0.0)
 
 
+def verdict(wait_s: float | None, *, answered: bool, interrupted: bool) -> bool | None:
+    """`within_rule` as the tracker records it under the default rule."""
+    if wait_s is None:
+        return None
+    if answered:
+        return sla.within_rule(wait_s, max_rings=3, ring_cycle_s=5.0)
+    return None if interrupted else False
+
+
 def make(
     n: int,
     *,
@@ -74,7 +85,7 @@ def make(
         menu_s=1.0,
         wait_s=wait_s,
         caller_rings=None if wait_s is None else sla.rings(wait_s, 5.0),
-        within_rule=None,
+        within_rule=verdict(wait_s, answered=answered, interrupted=interrupted),
         answered_by_agent="zhang.wei" if answered else None,
         answered_interface="PJSIP/5001" if answered else None,
         talk_s=60.0 if answered else None,
@@ -102,7 +113,7 @@ def test_service_level_leaves_out_interrupted_calls_and_shows_the_short_abandon_
         make(9, wait_s=20.0, answered=False, reason=ExitReason.INTERRUPTED, interrupted=True),
         make(10, wait_s=None, answered=False, reason=ExitReason.MENU_HANGUP),  # not offered
     ]
-    level = sla.service_level(calls, max_rings=3, ring_cycle_s=5.0, short_abandon_s=5.0)
+    level = sla.service_level(calls, rule_for=SITE, short_abandon_s=5.0)
     assert (level.listed, level.interrupted, level.offered) == (10, 2, 7)
     assert (level.answered, level.answered_within) == (3, 2)
     assert (level.abandoned, level.short_abandons) == (3, 2)
@@ -118,7 +129,7 @@ def test_service_level_leaves_out_interrupted_calls_and_shows_the_short_abandon_
 
 
 def test_nothing_offered_gives_no_figure_rather_than_100_percent() -> None:
-    level = sla.service_level([], max_rings=3, ring_cycle_s=5.0, short_abandon_s=5.0)
+    level = sla.service_level([], rule_for=SITE, short_abandon_s=5.0)
     assert level.standard.value is None
     assert "n/a" in str(level.standard)
 
@@ -140,7 +151,7 @@ def test_breaches_list_late_and_long_unanswered_calls_with_who_let_them_ring() -
     ))
     long_wait = replace(abandon(2, 40.0), legs=(leg(1, "d", LegEnd.CALLER_LEFT, 8.0),))
     fine = [make(3, wait_s=15.0), abandon(4, 9.0), make(5, wait_s=30.0, interrupted=True)]
-    found = sla.breaches([late, long_wait, *fine], max_rings=3, ring_cycle_s=5.0)
+    found = sla.breaches([late, long_wait, *fine], rule_for=SITE)
     assert [(b.call.call_id, b.rings) for b in found] == [("c1", 5), ("c2", 8)]
     assert [x.agent_id for x in found[0].let_ring] == ["a"]
     assert [x.agent_id for x in found[1].let_ring] == ["d"]
@@ -148,10 +159,10 @@ def test_breaches_list_late_and_long_unanswered_calls_with_who_let_them_ring() -
 
 def test_ring_all_colleagues_of_a_late_answer_let_the_call_ring() -> None:
     call = make(1, wait_s=20.0, legs=(
-        leg(1, "a", LegEnd.COLLEAGUE_ANSWERED, 19.0),
+        leg(1, "a", LegEnd.COLLEAGUE_ANSWERED, 19.0, missed=True),  # the answer took 4 rings
         leg(2, "b", LegEnd.ANSWERED, 19.0),
     ))
-    (breach,) = sla.breaches([call], max_rings=3, ring_cycle_s=5.0)
+    (breach,) = sla.breaches([call], rule_for=SITE)
     assert [x.agent_id for x in breach.let_ring] == ["a"]
 
 

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from callcenter.calls import sla
-from callcenter.calls.model import ExitReason, LegEnd, Phase, VisitResult
+from callcenter.calls.model import Direction, ExitReason, LegEnd, Phase, VisitResult
 from callcenter.events import ChannelSnapshot, PbxShuttingDown, PbxSnapshot
-from tests.unit.calls.script import T0, Call, Harness, snapshot
+from tests.unit.calls.script import T0, Call, Dial, Harness, snapshot
 
 pytestmark = pytest.mark.unit
+
+SITE = sla.everywhere(sla.RingRule())  # the default rule: 3 rings of 5 s
 
 A, B, C = "PJSIP/5001", "PJSIP/5002", "PJSIP/5003"
 
@@ -45,7 +47,7 @@ def test_answered_after_four_rings_breaches() -> None:
     assert rec.wait_s == 15.1
     assert rec.caller_rings == 4
     assert rec.within_rule is False
-    found = sla.breaches([rec], max_rings=3, ring_cycle_s=5.0)
+    found = sla.breaches([rec], rule_for=SITE)
     assert [b.call.call_id for b in found] == [rec.call_id]
 
 
@@ -69,7 +71,7 @@ def test_second_agent_answers_after_first_rings_out() -> None:
         "li.na", True, False, 1,
     )
     assert rec.answered_by_agent == "li.na"
-    (breach,) = sla.breaches([rec], max_rings=3, ring_cycle_s=5.0)
+    (breach,) = sla.breaches([rec], rule_for=SITE)
     assert [leg.agent_id for leg in breach.let_ring] == ["zhang.wei"]
 
 
@@ -102,7 +104,7 @@ def test_ring_all_colleagues_missed_when_the_answer_came_after_the_rule() -> Non
     assert rec.within_rule is False
     missed = sorted(leg.agent_id or "" for leg in rec.legs if leg.missed)
     assert missed == ["wang.fang", "zhang.wei"]
-    (breach,) = sla.breaches([rec], max_rings=3, ring_cycle_s=5.0)
+    (breach,) = sla.breaches([rec], rule_for=SITE)
     assert sorted(leg.agent_id or "" for leg in breach.let_ring) == ["wang.fang", "zhang.wei"]
 
 
@@ -274,7 +276,7 @@ def test_call_missing_from_snapshot_is_interrupted() -> None:
     assert rec.legs[0].ended_by is LegEnd.INTERRUPTED
     assert [live.call_id for live in h.tracker.live_calls()] == [other.call]
     assert h.tracker.live_calls()[0].in_doubt is False
-    level = sla.service_level(h.finished, max_rings=3, ring_cycle_s=5.0, short_abandon_s=5.0)
+    level = sla.service_level(h.finished, rule_for=SITE, short_abandon_s=5.0)
     assert (level.interrupted, level.offered) == (1, 0)
 
 
@@ -361,7 +363,85 @@ def test_live_calls_follow_the_phase_and_report_the_end() -> None:
 
 
 def test_the_tracker_wants_every_event_it_handles() -> None:
-    from callcenter.events import AgentAnswered, DialEnded, HotlineEntered, LegHungUp
+    from callcenter.events import (
+        AgentAnswered,
+        DeskDialed,
+        DialEnded,
+        HotlineEntered,
+        LegHungUp,
+    )
 
     wants = Harness().tracker.wants
-    assert {HotlineEntered, AgentAnswered, DialEnded, LegHungUp, PbxShuttingDown} <= wants
+    assert {HotlineEntered, DeskDialed, AgentAnswered, DialEnded, LegHungUp,
+            PbxShuttingDown} <= wants
+
+
+def test_click_to_dial_is_registered_as_an_outbound_call_of_its_agent_and_customer() -> None:
+    rec = Harness().feed(Dial().talked(answer=4.0, end=34.0)).only()
+    assert rec.direction is Direction.OUTBOUND
+    assert rec.call_id == "dial-0001"
+    assert (rec.caller_num_raw, rec.caller_num_e164) == ("13800138000", "+8613800138000")
+    assert rec.customer_id == 7
+    assert (rec.answered_by_agent, rec.answered_interface) == ("zhang.wei", "PJSIP/5001")
+    assert rec.exit_reason is ExitReason.ANSWERED
+    assert rec.entered_at == datetime.fromtimestamp(T0 + 1.001, UTC)
+    assert rec.answered_at == datetime.fromtimestamp(T0 + 4.0, UTC)
+    assert rec.talk_s == 30.01  # to the agent's hang-up, the end of the call
+    assert (rec.queue, rec.wait_s, rec.caller_rings, rec.within_rule) == (None,) * 4
+    assert (rec.visits, rec.legs, rec.interrupted) == ((), (), False)
+
+
+def test_outbound_calls_are_not_offered_to_the_three_ring_rule() -> None:
+    h = Harness().feed(Dial().talked(answer=4, end=10),
+                       Call().answered_by(A, join=1, rung=1.5, answer=6, end=30))
+    level = sla.service_level(h.finished, rule_for=SITE, short_abandon_s=5.0)
+    assert (level.listed, level.offered, level.answered_within) == (2, 1, 1)
+    assert sla.breaches(h.finished, rule_for=SITE) == []
+
+
+@pytest.mark.parametrize(("status", "reason"), [
+    ("NOANSWER", ExitReason.NO_ANSWER), ("BUSY", ExitReason.BUSY),
+    ("CONGESTION", ExitReason.UNREACHABLE), ("CHANUNAVAIL", ExitReason.UNREACHABLE),
+    ("CANCEL", ExitReason.CANCELLED),
+])
+def test_a_customer_who_does_not_answer_ends_the_call_with_why(
+        status: str, reason: ExitReason) -> None:
+    d = Dial(customer_id=None)
+    rec = Harness().feed(d.agent_answered(1), d.desk_dial(1.001),
+                         d.customer_dial_end(20, status), d.hangup(21)).only()
+    assert rec.exit_reason is reason
+    assert (rec.answered_at, rec.talk_s, rec.customer_id) == (None, None, None)
+    assert rec.answered_by_agent == "zhang.wei"
+
+
+def test_a_click_to_dial_announced_twice_is_registered_once() -> None:
+    d = Dial()
+    events = d.talked(answer=4, end=10)
+    h = Harness().feed(events[:2], events[1], events[2:])
+    h.feed(events)  # a whole transcript again after the call ended
+    assert h.only().talk_s == 6.01
+
+
+def test_a_click_to_dial_gone_after_a_reconnect_is_interrupted() -> None:
+    d, ringing = Dial(), Dial("dial-0002", customer_id=None)
+    h = Harness().feed(d.talked(answer=4, end=30)[:3], ringing.desk_dial(5))
+    h.tracker.on_link_lost(T0 + 8)
+    h.tracker.on_snapshot(snapshot(9))
+    by_id = {rec.call_id: rec for rec in h.finished}
+    assert (by_id[d.call].interrupted, by_id[d.call].exit_reason) == (True, ExitReason.ANSWERED)
+    assert by_id[d.call].talk_s == 4.0
+    assert by_id[ringing.call].exit_reason is ExitReason.INTERRUPTED
+
+
+def test_live_click_to_dial_goes_from_dialing_to_talking() -> None:
+    d = Dial()
+    h = Harness()
+    phases = []
+    for event in d.talked(answer=4, end=30):
+        h.feed(event)
+        live = h.tracker.live_call(d.call)
+        phases.append(live.phase if live else None)
+    assert phases == [None, Phase.DIALING, Phase.TALKING, Phase.TALKING, None]
+    assert h.changes[1].direction is Direction.OUTBOUND
+    assert h.changes[1].answered_interface == "PJSIP/5001"
+    assert h.changes[-1].phase is Phase.ENDED

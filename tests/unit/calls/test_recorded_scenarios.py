@@ -16,14 +16,13 @@ import pytest
 
 from callcenter.ami import replay
 from callcenter.calls.model import ExitReason, FinishedCall, LegEnd
-from callcenter.calls.sla import breaches, service_level
+from callcenter.calls.sla import RingRule, RuleFor, breaches, everywhere, service_level
 from callcenter.calls.tracker import CallTracker
-from callcenter.settings import SlaSettings
 
 pytestmark = pytest.mark.unit
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ami" / "scenarios"
-SLA = SlaSettings()
+SITE = everywhere(RingRule())  # the default rule: 3 rings of 5 s
 
 
 def agent_of(interface: str) -> str | None:
@@ -32,17 +31,17 @@ def agent_of(interface: str) -> str | None:
     return f"a{ext}" if ext.isdigit() else None
 
 
-def replay_calls(name: str) -> list[FinishedCall]:
+def replay_calls(name: str, rule_for: RuleFor = SITE) -> list[FinishedCall]:
     finished: list[FinishedCall] = []
-    tracker = CallTracker(SLA, resolve_agent=agent_of, sink=finished.append)
+    tracker = CallTracker(rule_for, resolve_agent=agent_of, sink=finished.append)
     for event in replay(FIXTURES / f"{name}.ami", wanted=tracker.wants):
         tracker.on_event(event)
     assert tracker.live_calls() == [], "every recorded call ended within its transcript"
     return sorted(finished, key=lambda c: c.entered_at)
 
 
-def only_call(name: str) -> FinishedCall:
-    calls = replay_calls(name)
+def only_call(name: str, rule_for: RuleFor = SITE) -> FinishedCall:
+    calls = replay_calls(name, rule_for)
     assert len(calls) == 1
     return calls[0]
 
@@ -61,7 +60,7 @@ def test_agent_ringing_2_s_answers_within_1_ring() -> None:
     assert call.answered_by_agent == "a1051"
     assert call.caller_num_raw == "13900000001"
     assert call.caller_num_e164 == "+8613900000001"
-    assert breaches([call], max_rings=3, ring_cycle_s=5.0) == []
+    assert breaches([call], rule_for=SITE) == []
 
 
 def test_caller_waiting_for_a_busy_agent_is_answered_after_4_rings_and_breaches() -> None:
@@ -77,7 +76,7 @@ def test_caller_waiting_for_a_busy_agent_is_answered_after_4_rings_and_breaches(
     assert 15.0 < second.wait_s <= 20.0  # type: ignore[operator]
     assert second.caller_rings == 4
     assert second.within_rule is False
-    [breach] = breaches([first, second], max_rings=3, ring_cycle_s=5.0)
+    [breach] = breaches([first, second], rule_for=SITE)
     assert breach.call.call_id == second.call_id
     assert breach.rings == 4
 
@@ -119,7 +118,7 @@ def test_caller_hanging_up_while_the_agent_rings_is_an_abandon_at_position_1() -
     # Patience 6 s from entry, of which ~0.5 s is the entry's Answer(): ~5.5 s in the queue.
     assert call.wait_s == pytest.approx(5.5, abs=0.6)
     assert call.caller_rings == 2
-    level = service_level([call], max_rings=3, ring_cycle_s=5.0, short_abandon_s=5.0)
+    level = service_level([call], rule_for=SITE, short_abandon_s=5.0)
     assert (level.offered, level.answered_within, level.abandoned) == (1, 0, 1)
 
 
@@ -128,7 +127,7 @@ def test_caller_hanging_up_with_no_agent_free_is_a_short_abandon() -> None:
     assert call.exit_reason is ExitReason.QUEUE_HANGUP
     assert call.legs == ()
     assert call.wait_s == pytest.approx(3.5, abs=0.6)
-    level = service_level([call], max_rings=3, ring_cycle_s=5.0, short_abandon_s=5.0)
+    level = service_level([call], rule_for=SITE, short_abandon_s=5.0)
     assert level.standard.denominator == 1
     assert level.short_abandons == 1
     assert level.excluding_short_abandons.denominator == 0
@@ -157,8 +156,43 @@ def test_two_calls_at_once_are_both_answered_by_different_agents() -> None:
 
 def test_replaying_a_transcript_twice_through_one_tracker_finishes_each_call_once() -> None:
     finished: list[FinishedCall] = []
-    tracker = CallTracker(SLA, resolve_agent=agent_of, sink=finished.append)
+    tracker = CallTracker(SITE, resolve_agent=agent_of, sink=finished.append)
     events = list(replay(FIXTURES / "two_calls_at_once.ami", wanted=tracker.wants))
     for event in events + events:
         tracker.on_event(event)
     assert len(finished) == 2
+
+
+def queue_rule(queue: str, rule: RingRule) -> RuleFor:
+    """`rule` for `queue`, the default rule for every other queue (as the directory does)."""
+    return lambda name: rule if name == queue else RingRule()
+
+
+def test_a_2_ring_answer_breaches_a_queue_whose_rule_is_1_ring() -> None:
+    rule_for = queue_rule("bench-rna", RingRule(1, 5.0))
+    call = only_call("first_rings_out_second_answers", rule_for)
+    assert call.caller_rings == 2
+    assert call.within_rule is False
+    [breach] = breaches([call], rule_for=rule_for)
+    assert [leg.agent_id for leg in breach.let_ring] == ["a1101"]
+
+
+def test_a_4_ring_answer_is_within_a_queue_whose_rule_is_4_rings() -> None:
+    rule_for = queue_rule("bench-q7", RingRule(4, 5.0))
+    first, second = replay_calls("answered_after_4_rings", rule_for)
+    assert (second.caller_rings, second.within_rule) == (4, True)
+    assert breaches([first, second], rule_for=rule_for) == []
+    level = service_level([first, second], rule_for=rule_for, short_abandon_s=5.0)
+    assert level.answered_within == 2
+    assert level.standard.formula == "answered within 4 rings (≤ 20 s) ÷ offered"
+
+
+def test_ring_all_colleagues_miss_when_the_answer_is_late_for_the_queue_rule() -> None:
+    # Every phone rang ~3 s: 2 rings of 2 s, one more than this queue allows.
+    rule_for = queue_rule("bench-ringall", RingRule(1, 2.0))
+    call = only_call("ringall_one_of_three_answers", rule_for)
+    assert call.within_rule is False
+    assert all(leg.rings == 2 for leg in call.legs)
+    assert sorted(leg.agent_id or "" for leg in call.legs if leg.missed) == ["a1091", "a1093"]
+    [breach] = breaches([call], rule_for=rule_for)
+    assert sorted(leg.agent_id or "" for leg in breach.let_ring) == ["a1091", "a1093"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
 from callcenter.settings import DIALER_KINDS, SettingsError, load_settings
+from dialer.config import DialerConfig
 from dialer.kinds import JobKind
 
 pytestmark = pytest.mark.unit
@@ -21,6 +22,17 @@ def test_defaults_are_the_production_ones() -> None:
     assert dialer.agi_url == "agi://127.0.0.1:4573"
     assert set(dialer.job_events) == {"product_returned", "complaint_resolved",
                                       "product_delivered", "contract_dates"}
+
+
+NATIONAL_DAY = date(2026, 10, 1)
+
+
+def test_public_holidays_are_kept_unless_the_site_calls_on_them() -> None:
+    kept = DialerConfig.from_settings(load_settings({})).policy
+    called = DialerConfig.from_settings(
+        load_settings({"CALLCENTER_DIALER_CALL_ON_HOLIDAYS": "true"})).policy
+    assert kept.is_holiday(NATIONAL_DAY)
+    assert not called.is_holiday(NATIONAL_DAY)
 
 
 def test_values_are_read() -> None:

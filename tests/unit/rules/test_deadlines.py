@@ -18,6 +18,7 @@ from callcenter.rules.deadlines import (
     OrderDeadlines,
     ServiceZone,
     Window,
+    clock_state,
     complaint_callback_due,
     complaint_case_due,
     consultation_answer_due,
@@ -218,3 +219,21 @@ def test_deadline_state_warns_before_and_flags_after_the_due_time(
 def test_deadline_state_rejects_a_negative_warning() -> None:
     with pytest.raises(ValueError, match="warn_before"):
         deadline_state(sh(2025, 10, 9, 13), sh(2025, 10, 9, 12), timedelta(hours=-1))
+
+
+@pytest.mark.parametrize(
+    ("stopped_at", "ended", "now", "state"),
+    [
+        (sh(2025, 10, 9, 13), False, sh(2025, 10, 20), "met"),  # on the due instant
+        (sh(2025, 10, 9, 13, 1), False, sh(2025, 10, 9, 13, 1), "missed"),
+        (sh(2025, 10, 9, 12), True, sh(2025, 10, 20), "met"),  # stopped before it ended
+        (None, True, sh(2025, 10, 20), "stopped"),  # cancelled: late no more
+        (None, False, sh(2025, 10, 9, 12, 30), "due_soon"),
+        (None, False, sh(2025, 10, 9, 14), "overdue"),
+    ],
+)
+def test_clock_state_judges_a_stopped_clock_by_its_stop_and_a_running_one_by_now(
+    stopped_at: datetime | None, ended: bool, now: datetime, state: str
+) -> None:
+    assert clock_state(sh(2025, 10, 9, 13), stopped_at, now, timedelta(hours=1),
+                       ended=ended) == state

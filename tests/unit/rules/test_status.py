@@ -94,3 +94,16 @@ def test_the_main_order_path_runs_end_to_end() -> None:
     for target in path[1:]:
         status = SERVICE_ORDER.transition(status, target)
     assert status is Ord.CLOSED
+
+
+def test_check_reads_a_stored_status_back_and_refuses_an_illegal_move() -> None:
+    assert SERVICE_ORDER.check("on_site", Ord.COMPLETED) is Ord.ON_SITE
+    assert COMPLAINT.check("resolved", Cpl.IN_PROGRESS) is Cpl.RESOLVED
+    with pytest.raises(IllegalTransition) as caught:
+        SERVICE_ORDER.check("closed", Ord.DISPATCHED)
+    assert caught.value.from_ is Ord.CLOSED
+
+
+def test_check_refuses_a_stored_status_the_machine_does_not_know() -> None:
+    with pytest.raises(ValueError, match="archived"):
+        COMPLAINT.check("archived", Cpl.CLOSED)
