@@ -150,7 +150,11 @@ class Dialer:
             await asyncio.wait(passes, timeout=STOP_GRACE_S)
         for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            _, stuck = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_S)
+            if stuck:  # a stop must end: a task deaf to cancellation is named and left
+                log.error("dialer stop: tasks still running after cancel: %s",
+                          sorted(task.get_name() for task in stuck))
 
     async def idle(self) -> None:
         """Wait until nothing the dialer started is still running: calls, passes, and the

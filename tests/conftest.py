@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import asyncpg
 import pytest
@@ -17,6 +21,23 @@ from callcenter.storage.database import Database, open_database
 
 PG_ADMIN_DSN = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_REDIS_URL = os.environ.get("CALLCENTER_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> Generator[None, Any, Any]:
+    """A test that overruns pytest-timeout's limit fails with the stack of every asyncio task
+    still pending, not only the event loop's select: that is where a hang is found."""
+    result = yield
+    fail = signal.getsignal(signal.SIGALRM)
+    if callable(fail):
+        def dump_tasks_then_fail(signum: int, frame: FrameType | None) -> None:
+            loop = asyncio._get_running_loop()
+            for task in asyncio.all_tasks(loop) if loop is not None else ():
+                task.print_stack(file=sys.stderr)
+            fail(signum, frame)
+
+        signal.signal(signal.SIGALRM, dump_tasks_then_fail)
+    return result
 
 
 def _asyncpg_url(dsn: str, database: str) -> str:
