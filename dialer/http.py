@@ -18,6 +18,7 @@ from callcenter.auth.roles import Role, principal_of, require
 from callcenter.customers import fields as f
 from callcenter.customers.httputil import database, now, query_int, query_text
 from callcenter.errors import InvalidInput
+from callcenter.web.inputs import MAX_ID, path_id
 from callcenter.web.keys import HUB
 from callcenter.web.middleware import read_json
 from dialer import control, notify, preview
@@ -29,10 +30,6 @@ routes = web.RouteTableDef()
 
 READERS = (Role.SUPERVISOR, Role.MANAGER)
 _JOB_ID = r"/{id:\d+}"
-
-
-def _job_id(request: web.Request) -> int:
-    return f.path_id(request.match_info["id"], "dialer job")
 
 
 def _when(request: web.Request, key: str) -> datetime | None:
@@ -86,7 +83,7 @@ async def list_jobs(request: web.Request) -> web.Response:
             values[key] = f.choice(values, key, enum).value
     if risk not in (None, "true", "false"):
         raise InvalidInput("at_risk", "must be true or false")
-    customer_id = query_int(request, "customer_id", 0, low=0, high=f.MAX_ID) or None
+    customer_id = query_int(request, "customer_id", 0, low=0, high=MAX_ID) or None
     limit = query_int(request, "limit", 100, low=1, high=500)
     async with database(request).sessions() as session:
         rows = await control.list_jobs(
@@ -99,7 +96,7 @@ async def list_jobs(request: web.Request) -> web.Response:
 @routes.get("/api/dialer/jobs" + _JOB_ID)
 @require(*READERS)
 async def get_job(request: web.Request) -> web.Response:
-    job_id = _job_id(request)
+    job_id = path_id(request)
     async with database(request).sessions() as session:
         job = await control.load(session, job_id)
         body = control.job_json(job, await control.attempts_of(session, job_id))
@@ -109,7 +106,7 @@ async def get_job(request: web.Request) -> web.Response:
 @routes.post("/api/dialer/jobs" + _JOB_ID + "/reschedule")
 @require(Role.SUPERVISOR)
 async def reschedule(request: web.Request) -> web.Response:
-    job_id = _job_id(request)
+    job_id = path_id(request)
     data = f.body_object(await read_json(request))
     f.reject_unknown(data, frozenset({"at"}))
     at = f.instant(data, "at")
@@ -126,7 +123,7 @@ async def reschedule(request: web.Request) -> web.Response:
 @routes.post("/api/dialer/jobs" + _JOB_ID + "/cancel")
 @require(Role.SUPERVISOR)
 async def cancel(request: web.Request) -> web.Response:
-    job_id = _job_id(request)
+    job_id = path_id(request)
     data = f.body_object(await read_json(request))
     f.reject_unknown(data, frozenset({"note"}))
     note = f.text(data, "note", default="", limit=2000)
@@ -163,7 +160,7 @@ async def preview_list(request: web.Request) -> web.Response:
 @routes.post("/api/dialer/preview" + _JOB_ID + "/take")
 @require(Role.AGENT)
 async def preview_take(request: web.Request) -> web.Response:
-    job_id = _job_id(request)
+    job_id = path_id(request)
     async with database(request).transaction() as session:
         job = await preview.take(session, principal_of(request), job_id, now())
         body = control.job_json(job)
@@ -176,7 +173,7 @@ async def preview_take(request: web.Request) -> web.Response:
 @routes.post("/api/dialer/preview" + _JOB_ID + "/report")
 @require(Role.AGENT)
 async def preview_report(request: web.Request) -> web.Response:
-    job_id = _job_id(request)
+    job_id = path_id(request)
     data = f.body_object(await read_json(request))
     f.reject_unknown(data, frozenset({"reached", "note"}))
     if not isinstance(data.get("reached"), bool):
@@ -250,7 +247,7 @@ OPENAPI: dict[str, Any] = {
                 _q("state", {"type": "string", "enum": [s.value for s in JobState]}),
                 _q("mode", {"type": "string", "enum": [m.value for m in JobMode]}),
                 _q("at_risk", {"type": "string", "enum": ["true", "false"]}),
-                _q("customer_id", {"type": "integer", "minimum": 0, "maximum": f.MAX_ID}),
+                _q("customer_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID}),
                 _q("limit", {"type": "integer", "minimum": 1, "maximum": 500})],
             "responses": f.responses(200, "DialerJobList", 400)}},
         "/api/dialer/jobs/{id}": {**_WITH_ID, "get": {

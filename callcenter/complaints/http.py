@@ -31,6 +31,7 @@ from callcenter.overdue import reminders
 from callcenter.rules.classification import CrisisKind, RequestKind
 from callcenter.rules.numbering import parse_complaint_number
 from callcenter.rules.status import ComplaintStatus
+from callcenter.web.inputs import MAX_ID, path_id
 from callcenter.web.keys import HUB, SETTINGS
 from callcenter.web.middleware import read_json
 
@@ -48,7 +49,7 @@ async def list_complaints(request: web.Request) -> web.Response:
         status = f.choice({"status": status}, "status", ComplaintStatus).value
     raw_number = query_text(request, "number", limit=20)
     number = str(parse_complaint_number(raw_number)) if raw_number else None
-    customer_id = query_int(request, "customer_id", 0, low=0, high=f.MAX_ID) or None
+    customer_id = query_int(request, "customer_id", 0, low=0, high=MAX_ID) or None
     limit = query_int(request, "limit", 50, low=1, high=200)
     clock = now()
     async with database(request).transaction() as session:
@@ -77,7 +78,7 @@ async def create_complaint(request: web.Request) -> web.Response:
 @routes.get("/api/complaints/{id}")
 @require(*READERS)
 async def get_complaint(request: web.Request) -> web.Response:
-    complaint_id = f.path_id(request.match_info["id"], "complaint")
+    complaint_id = path_id(request)
     async with database(request).transaction() as session:
         row = await service.load(session, complaint_id)
         record(session, principal_of(request), "read", "complaint", row.id)
@@ -88,7 +89,7 @@ async def get_complaint(request: web.Request) -> web.Response:
 @routes.patch("/api/complaints/{id}")
 @require(*HANDLERS)
 async def patch_complaint(request: web.Request) -> web.Response:
-    complaint_id = f.path_id(request.match_info["id"], "complaint")
+    complaint_id = path_id(request)
     values = parse_patch(await read_json(request))
     clock = now()
     async with database(request).transaction() as session:
@@ -100,7 +101,7 @@ async def patch_complaint(request: web.Request) -> web.Response:
 @routes.post("/api/complaints/{id}/status")
 @require(*HANDLERS)
 async def change_status(request: web.Request) -> web.Response:
-    complaint_id = f.path_id(request.match_info["id"], "complaint")
+    complaint_id = path_id(request)
     target, note, extra = parse_status(await read_json(request))
     clock = now()
     async with database(request).transaction() as session:
@@ -135,7 +136,7 @@ _COMPLAINT_OUT: dict[str, Any] = {"type": "object", "properties": {
     "deadlines": {"type": "object", "additionalProperties": _CLOCK},
     "transitions": {"type": "array", "items": {"type": "object"}},
     "updated_at": f.DATE_TIME}}
-_ID_IN = f.nullable({"type": "integer", "minimum": 1, "maximum": f.MAX_ID})
+_ID_IN = f.nullable({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 _NON_BLANK = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}
 
 OPENAPI: dict[str, Any] = {
@@ -148,7 +149,7 @@ OPENAPI: dict[str, Any] = {
                         {"name": "number", "in": "query",
                          "schema": {"type": "string", "maxLength": 20}},
                         {"name": "customer_id", "in": "query",
-                         "schema": {"type": "integer", "minimum": 1, "maximum": f.MAX_ID}},
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
                         {"name": "limit", "in": "query",
                          "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
                     "responses": f.responses(200, "ComplaintList", 400)},

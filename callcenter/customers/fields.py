@@ -13,12 +13,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from callcenter.errors import InvalidInput
+from callcenter.web.inputs import MAX_ID
 
 E = TypeVar("E", bound=StrEnum)
-
-MAX_ID = 2**31 - 1
-"""Ids are 32-bit integers in the database; a larger one can only be "not found"."""
-
 
 def body_object(payload: Any) -> dict[str, Any]:
     """The request body, which must be a JSON object."""
@@ -131,15 +128,6 @@ def calendar_date(data: Mapping[str, Any], key: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(key, f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
-
-
-def path_id(raw: str, kind: str) -> int:
-    """An id from the URL path; anything else is simply not found."""
-    from callcenter.errors import NotFound
-
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
-        raise NotFound(kind, raw)
-    return int(raw)
 
 
 def iso(value: datetime | date | None) -> str | None:

@@ -28,6 +28,7 @@ from callcenter.customers.httputil import (
 )
 from callcenter.customers.schemas import RenewalState, parse_contract, parse_customer, parse_product
 from callcenter.customers.views import contract_json, customer_json, product_json
+from callcenter.web.inputs import path_id
 from callcenter.web.keys import SETTINGS
 from callcenter.web.middleware import read_json
 
@@ -64,7 +65,7 @@ async def create_customer(request: web.Request) -> web.Response:
 @routes.get("/api/customers/{id}")
 @require(*READERS)
 async def get_customer(request: web.Request) -> web.Response:
-    customer_id = f.path_id(request.match_info["id"], "customer")
+    customer_id = path_id(request)
     async with database(request).transaction() as session:
         body = customer_json(await service.read(session, principal_of(request), customer_id))
     return web.json_response(body)
@@ -73,7 +74,7 @@ async def get_customer(request: web.Request) -> web.Response:
 @routes.patch("/api/customers/{id}")
 @require(*WRITERS)
 async def patch_customer(request: web.Request) -> web.Response:
-    customer_id = f.path_id(request.match_info["id"], "customer")
+    customer_id = path_id(request)
     values = parse_customer(await read_json(request), number_plan(request), partial=True)
     async with database(request).transaction() as session:
         row = await service.update(session, principal_of(request), customer_id, values, now())
@@ -84,7 +85,7 @@ async def patch_customer(request: web.Request) -> web.Response:
 @routes.delete("/api/customers/{id}")
 @require(Role.MANAGER)
 async def delete_customer(request: web.Request) -> web.Response:
-    customer_id = f.path_id(request.match_info["id"], "customer")
+    customer_id = path_id(request)
     async with database(request).transaction() as session:
         await service.delete(session, principal_of(request), customer_id)
     return web.Response(status=204)
@@ -109,7 +110,7 @@ _CONTRACTS = _Owned("contract", parse_contract, service.add_contract, service.up
 
 
 async def _add_owned(request: web.Request, owned: _Owned[R]) -> web.Response:
-    customer_id = f.path_id(request.match_info["id"], "customer")
+    customer_id = path_id(request)
     values = owned.parse(await read_json(request))
     async with database(request).transaction() as session:
         row = await owned.add(session, principal_of(request), customer_id, values,
@@ -119,7 +120,7 @@ async def _add_owned(request: web.Request, owned: _Owned[R]) -> web.Response:
 
 
 async def _patch_owned(request: web.Request, owned: _Owned[R]) -> web.Response:
-    record_id = f.path_id(request.match_info["id"], owned.kind)
+    record_id = path_id(request)
     values = owned.parse(await read_json(request), partial=True)
     async with database(request).transaction() as session:
         row = await owned.update(session, principal_of(request), record_id, values,

@@ -28,6 +28,7 @@ from callcenter.orders import service
 from callcenter.orders.schemas import OrderKind, parse_create, parse_patch, parse_status
 from callcenter.rules.classification import ServiceClass
 from callcenter.rules.status import OrderStatus
+from callcenter.web.inputs import MAX_ID, path_id
 from callcenter.web.middleware import read_json
 
 routes = web.RouteTableDef()
@@ -39,7 +40,7 @@ REGISTRARS = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 @routes.get("/api/orders")
 @require(*STAFF)
 async def list_orders(request: web.Request) -> web.Response:
-    customer_id = query_int(request, "customer_id", 0, low=0, high=f.MAX_ID) or None
+    customer_id = query_int(request, "customer_id", 0, low=0, high=MAX_ID) or None
     status = query_text(request, "status", limit=20)
     if status is not None:
         status = f.choice({"status": status}, "status", OrderStatus).value
@@ -68,7 +69,7 @@ async def create_order(request: web.Request) -> web.Response:
 @routes.get("/api/orders/{id}")
 @require(*STAFF)
 async def get_order(request: web.Request) -> web.Response:
-    order_id = f.path_id(request.match_info["id"], "service order")
+    order_id = path_id(request)
     async with database(request).transaction() as session:
         row = await service.read(session, principal_of(request), order_id)
         body = service.order_json(row, now())
@@ -78,7 +79,7 @@ async def get_order(request: web.Request) -> web.Response:
 @routes.patch("/api/orders/{id}")
 @require(*STAFF)
 async def patch_order(request: web.Request) -> web.Response:
-    order_id = f.path_id(request.match_info["id"], "service order")
+    order_id = path_id(request)
     values = parse_patch(await read_json(request))
     clock = now()
     async with database(request).transaction() as session:
@@ -90,7 +91,7 @@ async def patch_order(request: web.Request) -> web.Response:
 @routes.post("/api/orders/{id}/status")
 @require(*STAFF)
 async def change_status(request: web.Request) -> web.Response:
-    order_id = f.path_id(request.match_info["id"], "service order")
+    order_id = path_id(request)
     target, note, technician = parse_status(await read_json(request))
     clock = now()
     async with database(request).transaction() as session:
@@ -131,7 +132,7 @@ OPENAPI: dict[str, Any] = {
                                    "(R28).",
                     "parameters": [
                         {"name": "customer_id", "in": "query",
-                         "schema": {"type": "integer", "minimum": 1, "maximum": f.MAX_ID}},
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
                         {"name": "status", "in": "query",
                          "schema": {"type": "string", "enum": [s.value for s in OrderStatus]}},
                         {"name": "technician", "in": "query",
@@ -165,9 +166,9 @@ OPENAPI: dict[str, Any] = {
     "schemas": {
         "OrderIn": {"type": "object", "additionalProperties": False,
                     "required": ["customer_id", "kind", "service_class"], "properties": {
-                        "customer_id": {"type": "integer", "minimum": 1, "maximum": f.MAX_ID},
+                        "customer_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                         "product_id": f.nullable({"type": "integer", "minimum": 1,
-                                                  "maximum": f.MAX_ID}),
+                                                  "maximum": MAX_ID}),
                         "call_id": f.nullable({"type": "string", "maxLength": 64}),
                         "kind": {"type": "string", "enum": [k.value for k in OrderKind]},
                         "service_class": {"type": "string",

@@ -71,6 +71,7 @@ async def _check_body(request: web.Request) -> None:
 
 
 MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers in the database."""
 
 
 def path_id(request: web.Request, key: str = "id") -> int:

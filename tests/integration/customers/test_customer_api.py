@@ -99,10 +99,15 @@ async def test_bad_customer_payload_gets_invalid_input_naming_the_field(
     assert (error["id"], error["details"]["field"]) == ("invalid-input", field)
 
 
-async def test_unknown_or_malformed_customer_id_is_not_found(api: Api) -> None:
-    for path in ("/api/customers/999999", "/api/customers/abc", "/api/customers/99999999999"):
+async def test_unknown_customer_id_is_not_found_and_a_malformed_one_is_bad_input(
+        api: Api) -> None:
+    unknown = await api.call(A, "GET", "/api/customers/999999")
+    assert unknown.status == 404
+    for path in ("/api/customers/abc", "/api/customers/99999999999", "/api/customers/0"):
         response = await api.call(A, "GET", path)
-        assert response.status == 404, path
+        assert response.status == 400, path
+        error = (await response.json())["error"]
+        assert (error["id"], error["details"]["field"]) == ("invalid-input", "id"), path
 
 
 async def test_phone_list_can_be_sent_again_with_new_labels(api: Api) -> None:
