@@ -150,15 +150,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-    except SettingsError as exc:
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        run: Command = args.run
+        return run(settings, args)
+    except SettingsError as exc:  # in the environment, or a URL given on the command line
         print(f"callcenter: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    run: Command = args.run
-    return run(settings, args)
 
 
 if __name__ == "__main__":

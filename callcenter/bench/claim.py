@@ -31,7 +31,7 @@ import asyncpg
 from sqlalchemy import insert, text
 
 from callcenter.customers.models import CustomerPhoneRow, CustomerRow
-from callcenter.settings import Settings
+from callcenter.settings import Settings, load_settings
 from callcenter.storage import migrate
 from callcenter.storage.database import Database, open_database
 from dialer.claim import claim_engine, claim_pg
@@ -182,11 +182,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         name = f"callcenter_bench_{uuid.uuid4().hex[:8]}"
         asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
         url = "postgresql+asyncpg://" + admin.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
-    elif url.split("://", 1)[0] in ("postgresql", "postgres", "postgresql+asyncpg"):
-        url = "postgresql+asyncpg://" + url.split("://", 1)[1]
     else:
-        print("callcenter bench claim: needs PostgreSQL (SQLite runs one dialer worker)")
-        return 2
+        url = load_settings({"DATABASE_URL": url}).database_url  # validated, normalised
+        if not url.startswith("postgresql"):
+            print("callcenter bench claim: needs PostgreSQL (SQLite runs one dialer worker)")
+            return 2
     try:
         result = bench(url, args.jobs, args.workers)
     finally:
