@@ -17,6 +17,7 @@ from callcenter.web.inputs import MAX_ID
 
 E = TypeVar("E", bound=StrEnum)
 
+
 def body_object(payload: Any) -> dict[str, Any]:
     """The request body, which must be a JSON object."""
     if not isinstance(payload, dict):

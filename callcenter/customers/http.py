@@ -96,16 +96,15 @@ class _Owned(Generic[R]):
     """A kind of record a customer owns (product, contract): added under the customer and
     changed by its own id, with the same handler shape, so one implementation serves both."""
 
-    kind: str
     parse: Callable[..., dict[str, Any]]
     add: Callable[[AsyncSession, Principal, int, dict[str, Any], ZoneInfo], Awaitable[R]]
     update: Callable[[AsyncSession, Principal, int, dict[str, Any], ZoneInfo], Awaitable[R]]
     as_json: Callable[[R], dict[str, Any]]
 
 
-_PRODUCTS = _Owned("product", parse_product, service.add_product, service.update_product,
+_PRODUCTS = _Owned(parse_product, service.add_product, service.update_product,
                    product_json)
-_CONTRACTS = _Owned("contract", parse_contract, service.add_contract, service.update_contract,
+_CONTRACTS = _Owned(parse_contract, service.add_contract, service.update_contract,
                     contract_json)
 
 
