@@ -205,6 +205,12 @@ def _database_url(name: str, raw: str) -> str:
     )
 
 
+def database_url(raw: str) -> str:
+    """A DATABASE_URL given elsewhere (a command's option), checked and normalised as the
+    setting is; a bad one raises SettingsError naming DATABASE_URL."""
+    return _database_url("DATABASE_URL", raw)
+
+
 def _redis_url(name: str, raw: str) -> str | None:
     if not raw.strip():
         return None
@@ -434,4 +440,4 @@ def setting_names() -> list[str]:
 
 
 __all__ = ["AmiSettings", "DialerSettings", "Settings", "SettingsError", "SlaSettings",
-           "load_settings"]
+           "database_url", "load_settings"]

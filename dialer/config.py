@@ -24,10 +24,10 @@ class DialerConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> DialerConfig:
         d = settings.dialer
-        holidays = WorkingCalendar(settings.zone).is_holiday
         policy = CallingPolicy(
             windows=d.calling_windows,
-            is_holiday=_no_holiday if d.call_on_holidays else holidays,
+            is_holiday=(_no_holiday if d.call_on_holidays
+                        else WorkingCalendar(settings.zone).is_holiday),
             min_gap=timedelta(seconds=d.retry_min_gap_s),
             max_gap=timedelta(seconds=d.retry_max_gap_s),
         )

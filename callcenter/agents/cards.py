@@ -206,30 +206,13 @@ def _with_form(card: dict[str, Any]) -> dict[str, Any]:
     return card
 
 
-@dataclass(frozen=True, slots=True)
-class _Read:
-    who: Principal
-    customer_id: int | None
-    number: str | None
-    call_id: str
-    at: datetime
-
-    def entry(self) -> dict[str, Any]:
-        """The audit row, stamped when the card was shown rather than when it is written."""
-        if self.customer_id is not None:
-            return entry(self.who, "read", "customer", self.customer_id,
-                         {"via": "screen-pop", "call_id": self.call_id}, at=self.at)
-        return entry(self.who, "read", "lookup", self.number or "",
-                     {"via": "screen-pop", "call_id": self.call_id, "matched": 0}, at=self.at)
-
-
 class AuditTrail:
     """Writes "read customer via screen-pop" audit rows in batches, never dropping one."""
 
     def __init__(self, db: Database, *, batch: int = 200) -> None:
         self._db = db
         self._batch = batch
-        self._pending: deque[_Read] = deque()
+        self._pending: deque[dict[str, Any]] = deque()  # audit rows, stamped when shown
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.written = 0
@@ -237,11 +220,12 @@ class AuditTrail:
     def shown(self, who: Principal, card: dict[str, Any] | None, call_id: str) -> None:
         """One card on one agent's screen: a read of each customer it showed (R27)."""
         customers = (card or {}).get("customers") or []
-        now = datetime.now(UTC)
         for customer in customers:
-            self._pending.append(_Read(who, int(customer["id"]), None, call_id, now))
+            self._pending.append(entry(who, "read", "customer", int(customer["id"]),
+                                       {"via": "screen-pop", "call_id": call_id}))
         if not customers:
-            self._pending.append(_Read(who, None, (card or {}).get("number"), call_id, now))
+            self._pending.append(entry(who, "read", "lookup", (card or {}).get("number") or "",
+                                       {"via": "screen-pop", "call_id": call_id, "matched": 0}))
         self._wake.set()
 
     def start(self) -> None:
@@ -252,7 +236,7 @@ class AuditTrail:
             batch = [self._pending[i] for i in range(min(self._batch, len(self._pending)))]
             try:
                 async with self._db.autocommit() as conn:  # one statement: all or none
-                    await write(conn, [read.entry() for read in batch])
+                    await write(conn, batch)
             except (SQLAlchemyError, OSError) as exc:
                 log.warning("screen-pop audit: %d rows kept for later: %s",
                             len(self._pending), exc)

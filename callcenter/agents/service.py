@@ -29,7 +29,7 @@ from callcenter.agents.presence import AgentState, Presence, PresenceTracker
 from callcenter.agents.wrapup import WrapupDesk
 from callcenter.ami.consumer import EventConsumer
 from callcenter.customers.fields import iso
-from callcenter.customers.models import CustomerPhoneRow
+from callcenter.customers.service import customers_with_number
 from callcenter.directory.service import DirectoryService
 from callcenter.events import OriginateResult, PbxEvent, PbxSnapshot
 from callcenter.settings import Settings
@@ -136,20 +136,14 @@ class AgentDeskService:
                    customer_id: int | None, caller_id: str) -> tuple[str, int | None]:
         """Originate the click-to-dial; returns its call id and the customer it is linked to:
         the one given, else the only customer with that number (R4, R5)."""
-        if customer_id is None:
-            customer_id = await self._only_customer_with(number)
+        if customer_id is None:  # a shared number (a family's line) links none: no guessing
+            async with self.db.sessions() as session:
+                found = await customers_with_number(session, number)
+            customer_id = found[0] if len(found) == 1 else None
         leg_id = self.desk.dial(interface, national, self.desk_settings.dial_context,
                                 caller_id, customer_id)
         self.dial_watcher.dials[leg_id] = agent_id
         return leg_id, customer_id
-
-    async def _only_customer_with(self, number: str) -> int | None:
-        """A number shared by several customers (a family's line) links none: no guessing."""
-        async with self.db.sessions() as session:
-            found = (await session.scalars(
-                select(CustomerPhoneRow.customer_id).where(CustomerPhoneRow.e164 == number)
-                .distinct().limit(2))).all()
-        return found[0] if len(found) == 1 else None
 
     def _dial_ended(self, agent_id: str, leg_id: str, result: str) -> None:
         self.feeds.publish(agent_id, {"type": "dial_result", "leg_id": leg_id,

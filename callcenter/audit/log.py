@@ -45,16 +45,23 @@ def record(
 def entry(who: Principal, action: str, entity: str, entity_id: str | int,
           detail: dict[str, Any] | None = None, *, at: datetime | None = None) -> dict[str, Any]:
     """One audit row as `write` takes it, stamped `at` (default now)."""
-    return {"at": at or datetime.now(UTC), "account_id": who.account_id,
-            "username": who.username[:120], "role": str(who.role)[:20], "action": action,
-            "entity": entity, "entity_id": str(entity_id)[:80], "detail": detail or {}}
+    return {"at": at or datetime.now(UTC),
+            **_columns(who.account_id, who.username, str(who.role), action, entity, entity_id,
+                       detail)}
 
 
-async def write(db: AsyncSession | AsyncConnection, entries: Sequence[dict[str, Any]]) -> None:
-    """Insert `entries` now, in the caller's transaction, as one statement."""
+async def write(conn: AsyncConnection, entries: Sequence[dict[str, Any]]) -> None:
+    """Insert `entries` now, on the caller's connection, as one statement."""
     if entries:
-        conn = db if isinstance(db, AsyncConnection) else await db.connection()
-        await conn.execute(insert(AuditRow), entries[0] if len(entries) == 1 else list(entries))
+        await conn.execute(insert(AuditRow), list(entries))
+
+
+def _columns(account_id: int | None, username: str, role: str, action: str, entity: str,
+             entity_id: str | int, detail: dict[str, Any] | None) -> dict[str, Any]:
+    """An audit row's columns, cut to their widths: one shape for every way rows are added."""
+    return {"account_id": account_id, "username": username[:120], "role": role[:20],
+            "action": action, "entity": entity, "entity_id": str(entity_id)[:80],
+            "detail": detail or {}}
 
 
 def record_as(
@@ -70,17 +77,8 @@ def record_as(
 ) -> None:
     """`record` for actors that are not a logged-in principal: a failed login (the name that
     was typed, perhaps no account at all) or the command line."""
-    session.add(
-        AuditRow(
-            account_id=account_id,
-            username=username[:120],
-            role=role[:20],
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id)[:80],
-            detail=detail or {},
-        )
-    )
+    session.add(AuditRow(**_columns(account_id, username, role, action, entity, entity_id,
+                                    detail)))
 
 
 def record_by_operator(

@@ -31,7 +31,7 @@ import asyncpg
 from sqlalchemy import insert, text
 
 from callcenter.customers.models import CustomerPhoneRow, CustomerRow
-from callcenter.settings import Settings, load_settings
+from callcenter.settings import Settings, database_url
 from callcenter.storage import migrate
 from callcenter.storage.database import Database, open_database
 from dialer.claim import claim_engine, claim_pg
@@ -183,7 +183,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
         url = "postgresql+asyncpg://" + admin.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
     else:
-        url = load_settings({"DATABASE_URL": url}).database_url  # validated, normalised
+        url = database_url(url)
         if not url.startswith("postgresql"):
             print("callcenter bench claim: needs PostgreSQL (SQLite runs one dialer worker)")
             return 2

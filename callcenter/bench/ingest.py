@@ -52,7 +52,7 @@ from callcenter.bench.synth import Stream, load_templates, synthesise
 from callcenter.calls.registry import DEFAULT_BATCH_SIZE, CallRegistry, RegistryWriter
 from callcenter.calls.sla import RingRule, everywhere
 from callcenter.calls.tracker import CallTracker
-from callcenter.settings import Settings, load_settings
+from callcenter.settings import Settings, database_url, load_settings
 from callcenter.storage.database import Database, open_database
 
 STALL_PROBE_S = 0.005
@@ -258,7 +258,7 @@ def _report(stream: Stream, result: IngestResult) -> None:
 def _database_url(given: str | None, settings: Settings, tmp: Path) -> tuple[str, str]:
     """--database-url, else DATABASE_URL, else a fresh SQLite file in `tmp`."""
     if given:
-        url = load_settings({"DATABASE_URL": given}).database_url  # validated, normalised
+        url = database_url(given)
     elif os.environ.get("DATABASE_URL"):
         url = settings.database_url
     else:

@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 import aiohttp
 from aiohttp import web
 
-from callcenter.settings import Settings, load_settings
+from callcenter.settings import Settings, database_url
 
 QUEUE = "bench-pop"
 TALK_S = 2.0  # each agent talks this long after answering
@@ -401,7 +401,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     with tempfile.TemporaryDirectory(prefix="bench-pop-") as tmp:
-        url = (load_settings({"DATABASE_URL": args.database_url}).database_url
+        url = (database_url(args.database_url)
                if args.database_url else f"sqlite+aiosqlite:///{Path(tmp) / 'pop.db'}")
         # The dialer places no call here; off, it cannot clash with a running service's
         # FastAGI port either.

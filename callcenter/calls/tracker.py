@@ -169,13 +169,14 @@ class CallTracker:
 
     # -- starting and ending calls ------------------------------------------------------
 
-    def _start(self, event: CallEvent, caller_num: str, caller_name: str, queue: str) -> None:
+    def _start(self, event: CallEvent, caller_num: str, caller_name: str, queue: str, *,
+               direction: Direction = Direction.INBOUND) -> CallState:
         via_hotline = isinstance(event, HotlineEntered)
-        call = CallState(
-            event.call_id, event.leg_id, event.ts, via_hotline=via_hotline, hotline_queue=queue
-        )
+        call = CallState(event.call_id, event.leg_id, event.ts, via_hotline=via_hotline,
+                         hotline_queue=queue, direction=direction)
         self._set_caller(call, caller_num, caller_name)
         self._live[event.call_id] = call
+        return call
 
     def _set_caller(self, call: CallState, number: str, name: str) -> None:
         if number and not call.caller_num:
@@ -221,18 +222,14 @@ class CallTracker:
     def _hotline_entered(self, event: HotlineEntered) -> CallState | None:
         if event.call_id in self._live or event.call_id in self._finished:
             return None
-        self._start(event, event.caller_num, event.caller_name, event.queue)
-        return self._live[event.call_id]
+        return self._start(event, event.caller_num, event.caller_name, event.queue)
 
     def _desk_dialed(self, event: DeskDialed) -> CallState | None:
         if event.call_id in self._live or event.call_id in self._finished:
             return None
-        call = CallState(event.call_id, event.leg_id, event.ts, via_hotline=False,
-                         hotline_queue="", direction=Direction.OUTBOUND)
+        call = self._start(event, event.number, "", "", direction=Direction.OUTBOUND)
         call.agent_interface = event.interface
         call.customer_id = event.customer_id
-        self._set_caller(call, event.number, "")
-        self._live[event.call_id] = call
         return call
 
     def _caller_joined(self, event: CallerJoinedQueue) -> CallState | None:
@@ -240,8 +237,7 @@ class CallTracker:
         if call is None:
             if event.call_id in self._finished:
                 return None
-            self._start(event, event.caller_num, event.caller_name, event.queue)
-            call = self._live[event.call_id]
+            call = self._start(event, event.caller_num, event.caller_name, event.queue)
         else:
             self._set_caller(call, event.caller_num, event.caller_name)
         call.join(event.ts, event.queue, event.position)

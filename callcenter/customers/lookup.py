@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from callcenter.audit.log import entry, write
 from callcenter.auth.roles import Principal
-from callcenter.rules.deadlines import deadline_state
+from callcenter.rules.deadlines import clock_state
 
 MAX_CANDIDATES = 20
 OPEN_LIMIT = 20
@@ -157,10 +157,8 @@ def _clean(item: dict[str, Any]) -> dict[str, Any]:
 def _state(due: str | None, done: str | None, now: datetime, warn: timedelta) -> str | None:
     if due is None:
         return None
-    due_at = datetime.fromisoformat(due)
-    if done is not None:
-        return "met" if datetime.fromisoformat(done) <= due_at else "missed"
-    return deadline_state(due_at, now, warn).value
+    stopped_at = datetime.fromisoformat(done) if done is not None else None
+    return clock_state(datetime.fromisoformat(due), stopped_at, now, warn)
 
 
 _ORDER_CLOCKS = (("first_response", "first_response_due", "first_contact_at"),
@@ -261,7 +259,8 @@ async def audited_lookup(conn: AsyncConnection, who: Principal, number: str,
         body = await lookup(conn, number, now)
         await write(conn, read_entries(who, number, body))
         return body
+    reader = entry(who, "read", "lookup", number)
     row = (await conn.execute(_audited_statement(), {
-        "number": number, "account_id": who.account_id, "username": who.username[:120],
-        "role": str(who.role)[:20]})).one()
+        "number": number, **{key: reader[key] for key in ("account_id", "username", "role")}}
+    )).one()
     return shape(number, row.customers, row.number_calls, now)

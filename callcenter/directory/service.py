@@ -68,11 +68,17 @@ class DirectoryService:
         return self._rule_by_queue.get(queue, self.default_rule)
 
     async def refresh_index(self) -> None:
+        """Both in-memory indexes, from the tables (at start-up)."""
+        await self._refresh_agents()
+        async with self._db.sessions() as session:
+            queues = (await session.execute(select(QueueRow))).scalars().all()
+        self._rule_by_queue = {q.name: queue_rule(q) for q in queues}
+
+    async def _refresh_agents(self) -> None:
+        """The interface index after an agent edit (queue edits keep their index in step)."""
         async with self._db.sessions() as session:
             rows = (await session.execute(select(AgentInterfaceRow))).scalars().all()
-            queues = (await session.execute(select(QueueRow))).scalars().all()
         self._agent_by_interface = {r.interface: r.agent_id for r in rows}
-        self._rule_by_queue = {q.name: queue_rule(q) for q in queues}
 
     async def list_queues(self) -> list[QueueRow]:
         async with self._db.sessions() as session:
@@ -130,7 +136,7 @@ class DirectoryService:
             row.team = spec.team
             row.languages = list(spec.languages)
             row.interfaces = [AgentInterfaceRow(interface=i) for i in spec.interfaces]
-        await self.refresh_index()
+        await self._refresh_agents()
         return await self.get_agent(spec.id)
 
     async def delete_agent(self, agent_id: str) -> None:
@@ -139,7 +145,7 @@ class DirectoryService:
             if row is None:
                 raise NotFound("agent", agent_id)
             await session.delete(row)
-        await self.refresh_index()
+        await self._refresh_agents()
 
     async def _check_interfaces_free(self, session: AsyncSession, spec: AgentSpec) -> None:
         if not spec.interfaces:

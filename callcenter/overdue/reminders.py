@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from callcenter.audit.log import record
 from callcenter.auth.roles import Principal
@@ -143,14 +144,17 @@ async def acknowledge(session: AsyncSession, who: Principal, reminder_id: int,
         ReminderRow.id == reminder_id, addressed_to(who)))
     if row is None:
         raise NotFound("reminder", str(reminder_id))
+    if row.acknowledged_at is not None:
+        return row
     changed = await session.scalar(
         update(ReminderRow)
         .where(ReminderRow.id == reminder_id, ReminderRow.acknowledged_at.is_(None))
         .values(acknowledged_at=now)
         .returning(ReminderRow.id)
         .execution_options(synchronize_session=False))
-    await session.refresh(row)
-    if changed is not None:
-        record(session, who, "update", "reminder", row.id,
-               {"acknowledged_at": iso(row.acknowledged_at)})
+    if changed is None:  # acknowledged by someone else a moment ago: theirs is the time
+        await session.refresh(row)
+        return row
+    set_committed_value(row, "acknowledged_at", now)
+    record(session, who, "update", "reminder", row.id, {"acknowledged_at": iso(now)})
     return row

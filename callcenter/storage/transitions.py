@@ -38,16 +38,6 @@ class TimedTransition:
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class HistoryRow(Protocol):
-    """A timed status change as stored (`OrderTransitionRow`, `ComplaintTransitionRow`)."""
-
-    from_status: str | None
-    to_status: str
-    at: datetime
-    by: str
-    note: str
-
-
 class HistoryRowType(Protocol):
     """The history table's class, called to make the new row."""
 
@@ -88,7 +78,7 @@ async def write_transition(
     await session.flush()
 
 
-def history_json(transitions: Iterable[HistoryRow]) -> list[dict[str, Any]]:
+def history_json(transitions: Iterable[TimedTransition]) -> list[dict[str, Any]]:
     """The API form of a status history, oldest first."""
     return [{"from": t.from_status, "to": t.to_status, "at": iso(t.at), "by": t.by,
              "note": t.note} for t in transitions]
