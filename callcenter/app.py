@@ -34,6 +34,8 @@ from callcenter.overdue import http as overdue_http
 from callcenter.overdue.watch import watch_context
 from callcenter.pipeline import pbx_pipeline
 from callcenter.settings import Settings
+from callcenter.sitecalendar import http as calendar_http
+from callcenter.sitecalendar.book import calendar_context
 from callcenter.storage import migrate
 from callcenter.storage.database import open_database
 from callcenter.web import openapi
@@ -50,7 +52,7 @@ log = logging.getLogger(__name__)
 HTTP_MODULES: tuple[openapi.HttpModule, ...] = (
     openapi, auth_http, admin_http, audit_http, directory_http, calls_http,
     customers_http, lookup_http, orders_http, complaints_http, overdue_http,
-    agents_http, agents_ws, dialer_http,
+    agents_http, agents_ws, dialer_http, calendar_http,
 )
 
 
@@ -88,7 +90,8 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[json_errors, reject_unstorable_text, authenticate])
     app[SETTINGS] = settings
     app[RECONCILE_REPORTS] = []
-    app.cleanup_ctx.extend([_database, _hub, _directory, auth_context, agent_desk_context,
+    app.cleanup_ctx.extend([_database, _hub, _directory, calendar_context, auth_context,
+                            agent_desk_context,
                             dialer_context,  # before pbx_pipeline: an AMI consumer
                             pbx_pipeline, watch_context()])
     for module in HTTP_MODULES:

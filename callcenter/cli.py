@@ -14,6 +14,7 @@ from callcenter.bench import add_ingest_arguments
 from callcenter.bench.pop import add_pop_arguments
 from callcenter.demo import cli as demo_cli
 from callcenter.settings import Settings, SettingsError, load_settings, setting_names
+from callcenter.sitecalendar import cli as calendar_cli
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("settings", help="print the settings in force").set_defaults(run=_settings)
     auth_cli.register(sub)
     demo_cli.register(sub)
+    calendar_cli.register(sub)
     p = _subcommands(sub, "bench").add_parser(
         "ingest", help="1M AMI events from recorded calls through parse, trackers, registry")
     add_ingest_arguments(p)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.settings import DialerSettings, Settings
+from callcenter.sitecalendar.book import CalendarBook
 from dialer.kinds import JobKind
 from dialer.planning import CallingPolicy
 
@@ -20,18 +21,25 @@ class DialerConfig:
     site_zone: ZoneInfo
     phone_region: str
     policy: CallingPolicy
+    book: CalendarBook
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> DialerConfig:
+    def from_settings(cls, settings: Settings, book: CalendarBook | None = None
+                      ) -> DialerConfig:
+        """`book` is the service's live calendar; without one, the library's alone."""
         d = settings.dialer
+        book = book or CalendarBook(settings.zone)
         policy = CallingPolicy(
             windows=d.calling_windows,
-            is_holiday=(_no_holiday if d.call_on_holidays
-                        else WorkingCalendar(settings.zone).is_holiday),
+            no_call_day=_no_holiday if d.call_on_holidays else book.no_call_day,
             min_gap=timedelta(seconds=d.retry_min_gap_s),
             max_gap=timedelta(seconds=d.retry_max_gap_s),
         )
-        return cls(d, settings.zone, settings.phone_region, policy)
+        return cls(d, settings.zone, settings.phone_region, policy, book)
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.book.current()
 
     @property
     def lease(self) -> timedelta:

@@ -242,7 +242,8 @@ class Dialer:
         """Claim and start calls while lines are free, not paused and the PBX is there."""
         started = 0
         async with self._fill_lock:
-            while not self.paused and self.pbx is not None and self.pbx.connected:
+            while (not self.paused and self.pbx is not None and self.pbx.connected
+                   and not self._no_call_day()):
                 kinds = self.pacer.free_kinds(AUTO_KINDS)
                 if not kinds:
                     break
@@ -253,6 +254,13 @@ class Dialer:
                 self._start_call(claim)
                 started += 1
         return started
+
+    def _no_call_day(self) -> bool:
+        """Today at the site is a public holiday or unknown to every calendar source: jobs
+        planned before the calendar said so wait, and are planned again when their window
+        closes."""
+        today = self._clock().astimezone(self.config.site_zone).date()
+        return self.config.policy.no_call_day(today)
 
     def _start_call(self, claim: Claim, *, adopted: bool = False) -> LiveCall:
         if adopted:

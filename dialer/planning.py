@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 Window = tuple[time, time]
-IsHoliday = Callable[[date], bool]
+DayRule = Callable[[date], bool]
 
 SEARCH_DAYS = 60
 """How far ahead a calling window is looked for: longer than any holiday break."""
@@ -42,7 +42,8 @@ class CallingPolicy:
     """The site's rules for placing follow-up calls (settings `CALLCENTER_DIALER_*`)."""
 
     windows: tuple[Window, ...]
-    is_holiday: IsHoliday
+    no_call_day: DayRule
+    """A public holiday, or a day no calendar source knows (then it may be one)."""
     min_gap: timedelta
     max_gap: timedelta
 
@@ -80,7 +81,7 @@ def windows_from(start: datetime, zone: ZoneInfo, policy: CallingPolicy) -> Iter
     first_day = start.astimezone(zone).date() - timedelta(days=1)  # a window may span UTC days
     for offset in range(SEARCH_DAYS + 2):
         day = first_day + timedelta(days=offset)
-        if policy.is_holiday(day):
+        if policy.no_call_day(day):
             continue
         for opens, closes in policy.windows:
             begin, end = _instant(day, opens, zone), _instant(day, closes, zone)

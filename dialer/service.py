@@ -21,6 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from callcenter.ami.fastagi import FastAgiServer
 from callcenter.scheduling import OwnedScheduler
+from callcenter.sitecalendar.book import CALENDAR_BOOK
 from callcenter.web.keys import DATABASE, HUB, SETTINGS
 from dialer.agi import flow_route
 from dialer.claim import claim_engine
@@ -44,7 +45,8 @@ async def dialer_context(app: web.Application) -> AsyncIterator[None]:
     check_prompts(prompts)
     db = app[DATABASE]
     engine = claim_engine(settings.database_url) if db.backend == "postgresql" else None
-    dialer = Dialer(db, DialerConfig.from_settings(settings), prompts, hub=app[HUB],
+    config = DialerConfig.from_settings(settings, app[CALENDAR_BOOK])
+    dialer = Dialer(db, config, prompts, hub=app[HUB],
                     claim_engine=engine)
     app[DIALER] = dialer
     server = FastAgiServer(d.fastagi_host, d.fastagi_port, flow_route(dialer.run_flow_for))

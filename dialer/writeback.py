@@ -33,7 +33,6 @@ from callcenter.complaints.models import ComplaintRow
 from callcenter.customers.models import ContractRow, CustomerRow
 from callcenter.followups.models import SurveyResultRow
 from callcenter.overdue import reminders
-from callcenter.rules.calendar import WorkingCalendar
 from callcenter.rules.classification import RequestKind
 from callcenter.rules.satisfaction import DissatisfactionAction, Rating, SurveyItem
 from callcenter.rules.satisfaction import dissatisfaction_action as r20
@@ -143,7 +142,7 @@ async def _complaint_callback(session: AsyncSession, job: DialerJobRow,
         if complaint.status == ComplaintStatus.RESOLVED.value:
             await complaints.move(session, SYSTEM, complaint.id, ComplaintStatus.IN_PROGRESS,
                                   "R15 call-back: not solved", {},
-                                  WorkingCalendar(config.site_zone), now)
+                                  config.calendar, now)
         await _agent_job(session, job, customer, "not_solved", config, now, done)
     if flow.answers.get("satisfaction", 3) <= 2:
         await _r20_complaint(session, job, attempt, customer, config, now, done, serious=False,

@@ -14,6 +14,7 @@ from aiohttp import web
 from callcenter.customers.schemas import NumberPlan
 from callcenter.errors import InvalidInput
 from callcenter.rules.calendar import WorkingCalendar
+from callcenter.sitecalendar.book import CALENDAR_BOOK
 from callcenter.storage.database import Database
 from callcenter.web.keys import DATABASE, SETTINGS
 
@@ -28,12 +29,9 @@ def number_plan(request: web.Request) -> NumberPlan:
 
 
 def site_calendar(request: web.Request) -> WorkingCalendar:
-    """The site's working calendar (R7-R10 working hours and days).
-
-    Business hours are the calendar's defaults until they become a setting; this is the
-    one place to change when they do.
-    """
-    return WorkingCalendar(request.app[SETTINGS].zone)
+    """The site's working calendar (R7-R10 working hours and days), with the site calendar
+    an administrator keeps."""
+    return request.app[CALENDAR_BOOK].current()
 
 
 def now() -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
@@ -39,7 +39,7 @@ class RedisSubscription:
                 yield message
 
     async def close(self) -> None:
-        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        await _close(self._pubsub)
 
 
 class RedisHub:
@@ -62,7 +62,7 @@ class RedisHub:
         try:
             await pubsub.subscribe(*(self._prefix + c for c in channels))
         except (RedisError, OSError) as exc:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await _close(pubsub)
             raise HubUnavailable(f"Redis subscribe failed: {exc}") from exc
         return RedisSubscription(pubsub)
 
@@ -80,3 +80,10 @@ class RedisHub:
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+async def _close(pubsub: PubSub) -> None:
+    """`PubSub.aclose` is untyped in some redis releases and typed in others: called through
+    a typed name, the code type-checks with both."""
+    close: Callable[[], Awaitable[None]] = pubsub.aclose
+    await close()

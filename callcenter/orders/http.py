@@ -46,11 +46,11 @@ async def list_orders(request: web.Request) -> web.Response:
         status = f.choice({"status": status}, "status", OrderStatus).value
     technician = query_text(request, "technician", limit=120)
     limit = query_int(request, "limit", 50, low=1, high=200)
-    clock = now()
+    clock, calendar = now(), site_calendar(request)
     async with database(request).transaction() as session:
         rows = await service.search(session, principal_of(request), customer_id, status,
                                     technician, limit)
-        body = [service.order_json(r, clock) for r in rows]
+        body = [service.order_json(r, clock, calendar) for r in rows]
     return web.json_response({"orders": body})
 
 
@@ -62,7 +62,7 @@ async def create_order(request: web.Request) -> web.Response:
     async with database(request).transaction() as session:
         row = await service.register(session, principal_of(request), values,
                                      site_calendar(request), clock)
-        body = service.order_json(row, clock)
+        body = service.order_json(row, clock, site_calendar(request))
     return created(body)
 
 
@@ -72,7 +72,7 @@ async def get_order(request: web.Request) -> web.Response:
     order_id = path_id(request)
     async with database(request).transaction() as session:
         row = await service.read(session, principal_of(request), order_id)
-        body = service.order_json(row, now())
+        body = service.order_json(row, now(), site_calendar(request))
     return web.json_response(body)
 
 
@@ -84,7 +84,7 @@ async def patch_order(request: web.Request) -> web.Response:
     clock = now()
     async with database(request).transaction() as session:
         row = await service.change(session, principal_of(request), order_id, values, clock)
-        body = service.order_json(row, clock)
+        body = service.order_json(row, clock, site_calendar(request))
     return web.json_response(body)
 
 
@@ -97,7 +97,7 @@ async def change_status(request: web.Request) -> web.Response:
     async with database(request).transaction() as session:
         row = await service.move(session, principal_of(request), order_id, target, note,
                                  technician, site_calendar(request), clock)
-        body = service.order_json(row, clock)
+        body = service.order_json(row, clock, site_calendar(request))
     return web.json_response(body)
 
 
@@ -107,7 +107,9 @@ _TEXT_120 = f.nullable({"type": "string", "maxLength": 120})
 _CLOCK = {"type": "object", "properties": {
     "due": f.DATE_TIME, "done_at": f.NULLABLE_DATE_TIME,
     "state": {"type": "string", "enum": ["on_time", "due_soon", "overdue", "met", "missed",
-                                         "stopped"]}}}
+                                         "stopped"]},
+    "uncertain": {"type": "boolean", "description": "counted in working time across a day "
+                  "no calendar source knows (a year whose holiday notice is not entered)"}}}
 _ORDER_OUT: dict[str, Any] = {"type": "object", "properties": {
     "id": {"type": "integer"}, "customer_id": {"type": "integer"},
     "product_id": f.nullable({"type": "integer"}), "call_id": f.nullable({"type": "string"}),

@@ -179,8 +179,17 @@ def _follow_up_event(session: AsyncSession, row: ServiceOrderRow, current: Order
           "technician": row.technician, "service_class": row.service_class})
 
 
-def clocks(row: ServiceOrderRow, now: datetime) -> dict[str, dict[str, Any]]:
-    """Each deadline with when its clock stopped (if it has) and where it stands."""
+_WORKING_TIME_CLOCKS = frozenset({"handling_plan", "on_site", "solved", "workshop"})
+
+
+def clocks(row: ServiceOrderRow, now: datetime,
+           calendar: WorkingCalendar) -> dict[str, dict[str, Any]]:
+    """Each deadline with when its clock stopped (if it has) and where it stands.
+
+    A clock counted in working time is `uncertain` when a day between registration and its
+    due date is known to no calendar source (a year whose holiday notice is not entered):
+    it was counted as a plain weekday and may be wrong.
+    """
     pairs: dict[str, tuple[datetime | None, datetime | None]] = {
         "first_response": (row.first_response_due, row.first_contact_at),
         "handling_plan": (row.handling_plan_due, row.plan_sent_at),
@@ -189,12 +198,16 @@ def clocks(row: ServiceOrderRow, now: datetime) -> dict[str, dict[str, Any]]:
         "workshop": (row.workshop_due, row.completed_at),
     }
     ended = row.status == OrderStatus.CANCELLED.value
+    first = row.registered_at.astimezone(calendar.zone).date()
     return {name: {"due": iso(due), "done_at": iso(stopped),
-                   "state": clock_state(due, stopped, now, WARN_BEFORE, ended=ended)}
+                   "state": clock_state(due, stopped, now, WARN_BEFORE, ended=ended),
+                   "uncertain": name in _WORKING_TIME_CLOCKS and bool(calendar.unknown_days(
+                       first, due.astimezone(calendar.zone).date()))}
             for name, (due, stopped) in pairs.items() if due is not None}
 
 
-def order_json(row: ServiceOrderRow, now: datetime) -> dict[str, Any]:
+def order_json(row: ServiceOrderRow, now: datetime, calendar: WorkingCalendar
+               ) -> dict[str, Any]:
     return {
         "id": row.id,
         "customer_id": row.customer_id,
@@ -210,7 +223,7 @@ def order_json(row: ServiceOrderRow, now: datetime) -> dict[str, Any]:
         "units": row.units,
         "registered_at": iso(row.registered_at),
         "priority_dispatch_at": iso(row.priority_dispatch_at),
-        "deadlines": clocks(row, now),
+        "deadlines": clocks(row, now, calendar),
         "transitions": history_json(row.transitions),
         "updated_at": iso(row.updated_at),
     }

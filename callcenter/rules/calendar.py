@@ -3,19 +3,26 @@
 Working days and hours (DOMAIN "How each deadline is counted"): weekends are off except the
 official make-up working days (调休上班), public holidays are off, and the clock runs only
 inside the site's business hours. Chinese holidays and make-up days are set by the State
-Council each year, so they come from a maintained calendar, the `chinese_calendar` package
-(R2). For a year that package does not cover yet, the calendar falls back to plain
-Monday-to-Friday with no public holidays; `covered(year)` says which mode applies so the
-caller can warn that deadlines in that year ignore holidays.
+Council each year, so they come from maintained sources, in this order of precedence (R2):
+
+1. the site calendar an administrator keeps (`SiteDays`): the State Council's notice for a
+   year the library does not know yet, and the site's own exceptions;
+2. the `chinese_calendar` package, which carries the official notices (holidays and make-up
+   working days) up to its last covered year;
+3. nothing: a day of a year no source covers is *unknown*. It is counted as an ordinary
+   Monday-to-Friday day so that deadlines still have a value, but `is_known` says it is a
+   guess: callers flag such deadlines as uncertain and place no follow-up call on it.
 
 All arithmetic is done on instants (UTC), and every result is returned in the site zone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -30,6 +37,66 @@ LAST_COVERED_YEAR: int = _CALENDAR_YEARS[-1]
 Period = tuple[datetime, datetime]
 
 
+class DayKind(StrEnum):
+    """What a site calendar entry makes of a day."""
+
+    HOLIDAY = "holiday"  # inside a public holiday break (法定节假日), or a site closure
+    WORKDAY = "workday"  # a make-up working day (调休上班), or a site working day
+
+
+class DaySource(StrEnum):
+    """Where the verdict on one day comes from (`WorkingCalendar.source`)."""
+
+    SITE = "site"  # an administrator's entry: a notice's day or the site's own exception
+    SITE_NOTICE = "site-notice"  # a year whose notice is entered: its other days are plain
+    LIBRARY = "chinese-calendar"
+    NONE = "none"  # no source: the day is unknown
+
+
+@dataclass(frozen=True, slots=True)
+class SiteDay:
+    """One day of the site calendar: a holiday or a working day, with its name.
+
+    `exception` marks the site's own decision, as opposed to a day of an entered notice.
+    """
+
+    day: date
+    kind: DayKind
+    name: str
+    exception: bool = False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SiteDays:
+    """An immutable snapshot of the site calendar, as the calendar store last loaded it.
+
+    `notice_years` are the years whose State Council notice an administrator entered in
+    full: every day of such a year is known (entries for its holidays and make-up days,
+    plain weekdays and weekends for the rest), whatever the library says.
+    """
+
+    days: Mapping[date, SiteDay] = field(default_factory=lambda: MappingProxyType({}))
+    notice_years: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, days: Iterable[SiteDay], notice_years: Iterable[int] = ()) -> SiteDays:
+        return cls(MappingProxyType({d.day: d for d in days}), frozenset(notice_years))
+
+
+NO_SITE_DAYS = SiteDays()
+
+
+@dataclass(frozen=True, slots=True)
+class YearCoverage:
+    """What the calendar knows of one year (`callcenter calendar check`, the health check)."""
+
+    year: int
+    covered: bool
+    source: str
+    holidays: tuple[tuple[date, str], ...]
+    makeup_workdays: tuple[tuple[date, str], ...]
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     """Business hours of one site, on top of the Chinese working-day calendar.
@@ -41,6 +108,7 @@ class WorkingCalendar:
     zone: ZoneInfo
     business_hours: tuple[time, time] = (time(9, 0), time(18, 0))
     lunch: tuple[time, time] | None = None
+    site: SiteDays = NO_SITE_DAYS
 
     def __post_init__(self) -> None:
         opening, closing = self.business_hours
@@ -61,12 +129,34 @@ class WorkingCalendar:
 
     @staticmethod
     def covered(year: int) -> bool:
-        """True when official holiday data exists for `year`; otherwise Mon-Fri is assumed."""
+        """True when the library has the official notice of `year`."""
         return FIRST_COVERED_YEAR <= year <= LAST_COVERED_YEAR
+
+    def source(self, day: date) -> DaySource:
+        """Which source decides `day` (site entry, entered notice, library, or none)."""
+        if day in self.site.days:
+            return DaySource.SITE
+        if day.year in self.site.notice_years:
+            return DaySource.SITE_NOTICE
+        if self.covered(day.year):
+            return DaySource.LIBRARY
+        return DaySource.NONE
+
+    def is_known(self, day: date) -> bool:
+        """False for a day no source covers: its verdict is a Monday-to-Friday guess."""
+        return self.source(day) is not DaySource.NONE
+
+    def unknown_days(self, first: date, last: date) -> list[date]:
+        """The unknown days from `first` to `last` inclusive, in order."""
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)
+                if not self.is_known(first + timedelta(days=n))]
 
     def is_working_day(self, day: date) -> bool:
         """Whether `day` is a working day: Mon-Fri or a make-up day, and not a holiday."""
-        if self.covered(day.year):
+        entry = self.site.days.get(day)
+        if entry is not None:
+            return entry.kind is DayKind.WORKDAY
+        if day.year not in self.site.notice_years and self.covered(day.year):
             return bool(chinese_calendar.is_workday(day))
         return day.weekday() < 5
 
@@ -75,14 +165,46 @@ class WorkingCalendar:
 
         A day counts when it belongs to an official holiday break: the statutory days, the
         days taken in lieu and the weekend days swallowed by the break (e.g. 2025-10-04, a
-        Saturday inside the National Day break). A plain weekend and a make-up working day
-        are not holidays. R14/R15 skip exactly these days, and no follow-up call is placed
-        on them. Uncovered years have no known holidays, so this returns False there.
+        Saturday inside the National Day break), or when the site calendar closes it. A
+        plain weekend and a make-up working day are not holidays. R14/R15 skip exactly
+        these days, and no follow-up call is placed on them. An unknown day has no known
+        holiday, so this returns False there (see `is_known`).
         """
-        if not self.covered(day.year):
+        entry = self.site.days.get(day)
+        if entry is not None:
+            return entry.kind is DayKind.HOLIDAY
+        if day.year in self.site.notice_years or not self.covered(day.year):
             return False
         on_rest, name = chinese_calendar.get_holiday_detail(day)
         return bool(on_rest) and name is not None
+
+    def year_coverage(self, year: int) -> YearCoverage:
+        """The holidays and make-up working days of `year`, and whether they are official."""
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        holidays = tuple((d, self._name(d)) for d in days if self.is_holiday(d))
+        makeup = tuple((d, self._name(d)) for d in days
+                       if d.weekday() >= 5 and self.is_working_day(d))
+        if year in self.site.notice_years:
+            source = DaySource.SITE_NOTICE.value
+        elif self.covered(year):
+            source = DaySource.LIBRARY.value
+        else:
+            source = DaySource.NONE.value
+        if source != DaySource.NONE.value and any(
+                d.day.year == year and d.exception for d in self.site.days.values()):
+            source += "+site"
+        return YearCoverage(year, source != DaySource.NONE.value, source, holidays, makeup)
+
+    def _name(self, day: date) -> str:
+        entry = self.site.days.get(day)
+        if entry is not None:
+            return entry.name
+        if self.covered(day.year):
+            _, holiday = chinese_calendar.get_holiday_detail(day)
+            if holiday is not None:
+                return str(getattr(holiday, "value", holiday))
+        return ""
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after `day`."""

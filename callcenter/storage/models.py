@@ -10,6 +10,7 @@ from callcenter.directory import models as directory_models
 from callcenter.followups import models as followup_models  # noqa: F401
 from callcenter.orders import models as order_models  # noqa: F401
 from callcenter.overdue import models as overdue_models  # noqa: F401
+from callcenter.sitecalendar import models as calendar_models  # noqa: F401
 from callcenter.storage.base import Base
 from dialer import models as dialer_models  # noqa: F401
 

@@ -205,7 +205,7 @@ async def openapi_document(request: web.Request) -> web.Response:
 OPENAPI: dict[str, Any] = {
     "paths": {
         "/health": {"get": {
-            "summary": "State of the PBX link, the database and the pub/sub hub",
+            "summary": "State of the PBX link, the database, the pub/sub hub and the calendar",
             "tags": ["service"],
             "responses": {
                 "200": json_response("The service can work (perhaps degraded)", ref("Health")),
@@ -221,12 +221,16 @@ OPENAPI: dict[str, Any] = {
     "schemas": {
         "Health": {
             "type": "object",
-            "required": ["status", "pbx", "database", "redis"],
+            "required": ["status", "pbx", "database", "redis", "calendar"],
             "properties": {
                 "status": {"enum": ["ok", "degraded", "down"]},
                 "pbx": {"type": "object"},
                 "database": {"type": "object"},
                 "redis": {"type": "object"},
+                "calendar": {"type": "object", "properties": {
+                    "ok": {"type": "boolean", "description": "false: no source knows today"},
+                    "first_unknown_day": {"type": ["string", "null"], "format": "date"},
+                    "warning": {"type": "string"}}},
             },
         },
     },

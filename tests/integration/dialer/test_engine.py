@@ -3,7 +3,7 @@ exactly once, caps, pause, crash recovery. (The real bench PBX runs the same in 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from callcenter.customers.models import CustomerRow
 from callcenter.events import ChannelSnapshot, PbxSnapshot
 from callcenter.followups.models import SurveyResultRow
 from callcenter.overdue.models import ReminderRow
+from callcenter.rules.calendar import LAST_COVERED_YEAR
 from callcenter.storage.database import Database
 from dialer.control import set_paused
 from dialer.finish import AttemptEnd, finish_attempt
@@ -193,6 +194,22 @@ async def test_paused_dialer_places_no_call(bench: Bench) -> None:
     assert (await dialer.run_once()).dialled == 0
     async with bench.db.transaction() as session:
         await set_paused(session, SYSTEM, False, NOW)
+    assert (await dialer.run_once()).dialled == 1
+    await pbx.settle()
+
+
+async def test_no_call_is_placed_on_a_day_no_calendar_source_knows(bench: Bench) -> None:
+    """A job planned on a known day and due when the calendar has run out waits (R2)."""
+    await bench.survey_for("new-year", "13900001070")
+    dialer = bench.dialer()
+    pbx = FakePbx(dialer, {channel("13900001070"): Behaviour(keys=("4",))})
+    dialer.attach(pbx)
+    unknown_monday = date(LAST_COVERED_YEAR + 1, 1, 1)
+    unknown_monday += timedelta(days=-unknown_monday.weekday() % 7)
+    bench.clock.now = datetime.combine(unknown_monday, time(2), tzinfo=UTC)
+    assert (await dialer.run_once()).dialled == 0
+    assert pbx.originates == []
+    bench.clock.now = NOW
     assert (await dialer.run_once()).dialled == 1
     await pbx.settle()
 

@@ -115,6 +115,12 @@ MATRIX: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/dialer/preview"): frozenset({AGENT, SUPERVISOR}),
     ("POST", "/api/dialer/preview/{id}/take"): frozenset({AGENT}),
     ("POST", "/api/dialer/preview/{id}/report"): frozenset({AGENT}),
+    # site calendar (R2): everyone reads, the administrator keeps it
+    ("GET", "/api/calendar/{year}"): EVERYONE,
+    ("PUT", "/api/calendar/years/{year}"): frozenset({ADMIN}),
+    ("DELETE", "/api/calendar/years/{year}"): frozenset({ADMIN}),
+    ("PUT", "/api/calendar/days/{date}"): frozenset({ADMIN}),
+    ("DELETE", "/api/calendar/days/{date}"): frozenset({ADMIN}),
 }
 
 # A path parameter that names nothing, so allowed requests fail harmlessly (404 / 400).

@@ -31,8 +31,8 @@ def test_public_holidays_are_kept_unless_the_site_calls_on_them() -> None:
     kept = DialerConfig.from_settings(load_settings({})).policy
     called = DialerConfig.from_settings(
         load_settings({"CALLCENTER_DIALER_CALL_ON_HOLIDAYS": "true"})).policy
-    assert kept.is_holiday(NATIONAL_DAY)
-    assert not called.is_holiday(NATIONAL_DAY)
+    assert kept.no_call_day(NATIONAL_DAY)
+    assert not called.no_call_day(NATIONAL_DAY)
 
 
 def test_values_are_read() -> None:

@@ -1,0 +1,3 @@
+from tests.integration.customers.support import api
+
+__all__ = ["api"]
