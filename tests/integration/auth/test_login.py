@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from callcenter.app import create_app
 from callcenter.auth.roles import Role
-from tests.integration.auth.conftest import audit_rows, log_in
+from tests.conftest import service_settings
+from tests.integration.auth.conftest import AiohttpClient, audit_rows, log_in
 from tests.integration.auth.support import Client, add_account, bearer, issue_token
 
 pytestmark = pytest.mark.integration
@@ -200,3 +202,21 @@ async def test_the_owners_login_clears_the_failures_of_the_username(
     assert [await attempt(client, "li.na") for _ in range(4)] == [401] * 4
     await log_in(client, "li.na")
     assert [await attempt(client, "li.na") for _ in range(6)] == [401] * 5 + [429]
+
+
+async def test_the_session_cookie_is_secure_when_a_trusted_proxy_forwarded_https(
+    database_url: str, aiohttp_client: AiohttpClient
+) -> None:
+    await add_account(database_url, "li.na", Role.AGENT)
+    forwarded = {"X-Forwarded-Proto": "https"}
+    secure: dict[str, bool] = {}
+    for trusted in ("127.0.0.1", "192.0.2.1"):  # the test client connects from 127.0.0.1
+        app = create_app(service_settings(database_url, CALLCENTER_TRUSTED_PROXIES=trusted))
+        browser: Client = await aiohttp_client(app)
+        response = await browser.post("/api/auth/login", headers=forwarded, json={
+            "username": "li.na", "password": "correct horse battery"})
+        assert response.status == 200
+        cookies = response.cookies
+        secure[trusted] = bool(cookies["cc_session"]["secure"])
+        assert bool(cookies["cc_csrf"]["secure"]) == secure[trusted]
+    assert secure == {"127.0.0.1": True, "192.0.2.1": False}
