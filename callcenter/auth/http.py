@@ -9,6 +9,7 @@ from aiohttp import web
 from callcenter.auth.csrf import COOKIE as CSRF_COOKIE
 from callcenter.auth.login import SESSION_LIFETIME
 from callcenter.auth.ratelimit import TooManyAttempts
+from callcenter.auth.revocation import Revocation
 from callcenter.auth.roles import ALL_ROLES, Principal, principal_of, require
 from callcenter.auth.schemas import ROLE_NAMES, USERNAME_PATTERN, parse_login
 from callcenter.auth.setup import AUTH
@@ -58,13 +59,14 @@ async def login(request: web.Request) -> web.Response:
 @routes.post("/api/auth/logout")
 @require(*ALL_ROLES)
 async def logout(request: web.Request) -> web.Response:
-    """Ends a cookie session; for a bearer token there is nothing to end (revoke it instead)."""
+    """Ends a cookie session and closes the websockets it opened; for a bearer token there is
+    nothing to end (revoke it instead)."""
     principal = principal_of(request)
     response = web.Response(status=204)
     if principal.via == "session":
         auth = request.app[AUTH]
         id_hash = await auth.logins.logout(request.cookies.get(SESSION_COOKIE, ""), principal)
-        auth.credentials.forget_session(id_hash)
+        await auth.revocations.revoke(Revocation(principal.account_id, "logged-out", id_hash))
         response.del_cookie(SESSION_COOKIE, path="/")
         response.del_cookie(CSRF_COOKIE, path="/")
     return response
