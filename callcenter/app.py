@@ -42,6 +42,7 @@ from callcenter.web import openapi
 from callcenter.web.inputs import reject_unstorable_text
 from callcenter.web.keys import DATABASE, DIRECTORY, HUB, RECONCILE_REPORTS, SETTINGS
 from callcenter.web.middleware import json_errors
+from callcenter.web.proxies import TRUSTED_PROXIES, TrustedProxies
 from callcenter.web.security import authenticate
 from dialer import http as dialer_http
 from dialer.service import dialer_context
@@ -89,6 +90,7 @@ async def _directory(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[json_errors, reject_unstorable_text, authenticate])
     app[SETTINGS] = settings
+    app[TRUSTED_PROXIES] = TrustedProxies.parse(settings.trusted_proxies)
     app[RECONCILE_REPORTS] = []
     app.cleanup_ctx.extend([_database, _hub, _directory, calendar_context, auth_context,
                             agent_desk_context,

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
+from callcenter import redact
 from callcenter.auth import cli as auth_cli
 from callcenter.bench import add_ingest_arguments
 from callcenter.bench.pop import add_pop_arguments
@@ -88,7 +89,7 @@ def _bench_claim(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _settings(settings: Settings, args: argparse.Namespace) -> int:
-    print(settings)
+    print(redact.redacted(settings))
     print("read from:", ", ".join(setting_names()))
     return 0
 
@@ -156,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=settings.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+        redact.install(settings)
         run: Command = args.run
         return run(settings, args)
     except SettingsError as exc:  # in the environment, or a URL given on the command line

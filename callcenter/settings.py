@@ -9,6 +9,7 @@ wrong SLA figures.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -116,6 +117,9 @@ class Settings:
     sla: SlaSettings = field(default_factory=SlaSettings)
     dialer: DialerSettings = field(default_factory=DialerSettings)
     log_level: str = "INFO"
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of the reverse proxies whose `X-Forwarded-Proto` and
+    `X-Forwarded-For` are believed (`callcenter.web.proxies`); nobody's by default."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -220,6 +224,20 @@ def _redis_url(name: str, raw: str) -> str | None:
     ):
         raise SettingsError(name, f"{raw!r} is not a Redis URL (redis://host:6379/0)")
     return raw
+
+
+def _networks(name: str, raw: str) -> tuple[str, ...]:
+    """`10.0.0.5, 192.168.1.0/24, ::1`: addresses or networks, normalised."""
+    found = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise SettingsError(name, f"{item!r} is not an IP address or network "
+                                      "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+    return tuple(found)
 
 
 def _log_level(name: str, raw: str) -> str:
@@ -331,6 +349,7 @@ _SOURCES: dict[str, tuple[str, _Parser]] = {
     "CALLCENTER_PHONE_REGION": ("phone_region", _region),
     "CALLCENTER_AREA_CODE": ("area_code", _area_code),
     "CALLCENTER_LOG_LEVEL": ("log_level", _log_level),
+    "CALLCENTER_TRUSTED_PROXIES": ("trusted_proxies", _networks),
     "CALLCENTER_AMI_HOST": ("ami.host", _text),
     "CALLCENTER_AMI_PORT": ("ami.port", _port),
     "CALLCENTER_AMI_USER": ("ami.user", _text),
@@ -382,7 +401,8 @@ def _file_values(path: Path) -> dict[str, str]:
         env = by_attr.get(key)
         if env is None:
             raise SettingsError("CALLCENTER_CONFIG", f"{path}: unknown setting {key!r}")
-        values[env] = str(value)
+        # A TOML list (trusted_proxies = ["10.0.0.5", ...]) reads as the comma-separated form.
+        values[env] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
     return values
 
 

@@ -4,7 +4,8 @@ Roles: supervisors pause and resume the dialer, reschedule and cancel jobs; supe
 and managers read the job list, the dialer's status and the R19 satisfaction figures;
 agents (and supervisors) see the preview list; an agent takes a preview job, dials it
 with the agent desk's click-to-dial (`POST /api/agent/dial`) and reports the result.
-Changes are announced on the hub channel `dialer` after they commit.
+Changes are announced on the hub channel `dialer` after they commit. A job names a customer
+and their number, so every job listed or opened is an audited record view (R27).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.auth.roles import Role, principal_of, require
+from callcenter.audit.log import record
+from callcenter.auth.roles import Principal, Role, principal_of, require
 from callcenter.customers import fields as f
 from callcenter.customers.httputil import database, now, query_int, query_text
 from callcenter.errors import InvalidInput
@@ -30,6 +33,11 @@ routes = web.RouteTableDef()
 
 READERS = (Role.SUPERVISOR, Role.MANAGER)
 _JOB_ID = r"/{id:\d+}"
+
+
+def _audit_reads(session: AsyncSession, who: Principal, via: str, job_ids: list[int]) -> None:
+    for job_id in job_ids:
+        record(session, who, "read", "dialer_job", job_id, {"via": via})
 
 
 def _when(request: web.Request, key: str) -> datetime | None:
@@ -85,10 +93,11 @@ async def list_jobs(request: web.Request) -> web.Response:
         raise InvalidInput("at_risk", "must be true or false")
     customer_id = query_int(request, "customer_id", 0, low=0, high=MAX_ID) or None
     limit = query_int(request, "limit", 100, low=1, high=500)
-    async with database(request).sessions() as session:
+    async with database(request).transaction() as session:
         rows = await control.list_jobs(
             session, kind=values["kind"], state=values["state"], customer_id=customer_id,
             at_risk=None if risk is None else risk == "true", mode=values["mode"], limit=limit)
+        _audit_reads(session, principal_of(request), "list", [row.id for row in rows])
         body = [control.job_json(row) for row in rows]
     return web.json_response({"jobs": body})
 
@@ -97,8 +106,9 @@ async def list_jobs(request: web.Request) -> web.Response:
 @require(*READERS)
 async def get_job(request: web.Request) -> web.Response:
     job_id = path_id(request)
-    async with database(request).sessions() as session:
+    async with database(request).transaction() as session:
         job = await control.load(session, job_id)
+        record(session, principal_of(request), "read", "dialer_job", job.id)
         body = control.job_json(job, await control.attempts_of(session, job_id))
     return web.json_response(body)
 
@@ -151,8 +161,9 @@ async def satisfaction(request: web.Request) -> web.Response:
 @require(Role.AGENT, Role.SUPERVISOR)
 async def preview_list(request: web.Request) -> web.Response:
     limit = query_int(request, "limit", 50, low=1, high=200)
-    async with database(request).sessions() as session:
+    async with database(request).transaction() as session:
         rows = await preview.open_jobs(session, now(), limit)
+        _audit_reads(session, principal_of(request), "preview", [row.id for row in rows])
         body = [control.job_json(row) for row in rows]
     return web.json_response({"jobs": body})
 

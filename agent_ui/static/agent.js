@@ -35,6 +35,10 @@ const I18N = {
     on_site: "已上门", completed: "已完成", returned: "已返还", closed: "已关闭", cancelled: "已取消",
     pending: "待处理", in_progress: "处理中", resolved: "已解决", lang_zh: "普通话", lang_yue: "粤语",
     lang_en: "英语", lang_wuu: "吴语", lang_nan: "闽南语", idleHint: "就绪后,来电振铃时客户资料将自动弹出。",
+    closed_logged_out: "您已退出登录(可能在另一个页面)。", closed_password_changed: "您的密码已更改。",
+    closed_deactivated: "您的账号已被停用。", closed_role_changed: "您的角色已被更改。",
+    closed_agent_changed: "您的坐席绑定已被更改。", sessionEnded: "请重新登录。",
+    accessWithdrawn: "工作台已关闭,来电资料不再推送。如有疑问请联系管理员。",
   },
   en: {
     title: "Agent desk", ready: "Ready", pause: "Pause", logoutQueues: "Log out", signOut: "Sign out",
@@ -74,6 +78,11 @@ const I18N = {
     in_progress: "in progress", resolved: "resolved", lang_zh: "Mandarin", lang_yue: "Cantonese",
     lang_en: "English", lang_wuu: "Wu", lang_nan: "Min Nan",
     idleHint: "When you are ready, the caller's record pops up as soon as your phone rings.",
+    closed_logged_out: "You signed out (perhaps in another tab).",
+    closed_password_changed: "Your password was changed.",
+    closed_deactivated: "Your account was deactivated.", closed_role_changed: "Your role was changed.",
+    closed_agent_changed: "Your agent link was changed.", sessionEnded: "Please sign in again.",
+    accessWithdrawn: "The desk is closed and no more caller records are sent. Ask your administrator if in doubt.",
   },
 };
 
@@ -200,13 +209,28 @@ async function start(me) {
 
 // ---- the feed ---------------------------------------------------------------------------
 
+// Close codes that end the desk for good (callcenter/web/ws_close.py, the one list of them):
+// the session or the access is gone, so reconnecting could only fail; the page says why.
+const FINAL_CLOSE = { 4401: "sessionEnded", 4403: "accessWithdrawn" };
+
+function closedForGood(code, reason) {
+  S.ws = null;
+  S.pop = null;
+  S.customer = null;
+  S.wrapups.clear();
+  renderAll();
+  const why = I18N[S.lang][`closed_${String(reason).replaceAll("-", "_")}`];
+  showLogin([why, t(FINAL_CLOSE[code])].filter(Boolean).join(" "));
+}
+
 function connect() {
   const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent`);
   S.ws = ws;
   ws.onopen = () => { S.retry = 500; $("conn").dataset.ok = "true"; $("conn").textContent = t("connected"); };
-  ws.onclose = () => {
+  ws.onclose = (ev) => {
     $("conn").dataset.ok = "false";
     $("conn").textContent = t("disconnected");
+    if (ev.code in FINAL_CLOSE) { if (S.ws === ws) closedForGood(ev.code, ev.reason); return; }
     if (S.ws === ws) setTimeout(connect, S.retry);
     S.retry = Math.min(S.retry * 2, 10000);
   };

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callcenter.auth.roles import Principal
+from callcenter.web import ws_close
 
 log = logging.getLogger(__name__)
 
 
 class Client:
-    """One open page: its outgoing frames and whether it fell too far behind."""
+    """One open page: its outgoing frames, and whether and why it is to be closed
+    (`close_code`, one of `callcenter.web.ws_close`)."""
 
     def __init__(self, agent_id: str, principal: Principal, limit: int) -> None:
         self.agent_id = agent_id
@@ -34,6 +36,7 @@ class Client:
         self.frames: asyncio.Queue[str] = asyncio.Queue(maxsize=limit)
         self.dropped = asyncio.Event()
         self.drop_reason = ""
+        self.close_code = ws_close.GOING_AWAY
 
     def offer(self, data: str) -> bool:
         """Queue one encoded frame; a full queue drops the client (False)."""
@@ -42,13 +45,15 @@ class Client:
         try:
             self.frames.put_nowait(data)
         except asyncio.QueueFull:
-            self.drop("too slow: outgoing queue full")
+            self.drop("too slow: outgoing queue full", ws_close.TOO_SLOW)
             return False
         return True
 
-    def drop(self, reason: str) -> None:
+    def drop(self, reason: str, code: int = ws_close.GOING_AWAY) -> None:
+        """Mark the client for closing with `code`; from now on it is offered nothing."""
         if not self.dropped.is_set():
             self.drop_reason = reason
+            self.close_code = code
             self.dropped.set()
 
 

@@ -7,7 +7,10 @@ reading an agent's pops.
 
 Each connection is a small group of tasks — send, receive, and a watch on the client's
 bounded queue; the first to finish ends the others, and each way of ending has its close
-code. An agent receives only their own feed.
+code (`callcenter.web.ws_close`). An agent receives only their own feed, and only while
+their access lasts: the socket is registered with the account's revocations, which close
+it the moment the account is deactivated, its role, password or agent link changes, or the
+session logs out (R27, R28).
 """
 
 from __future__ import annotations
@@ -24,14 +27,16 @@ from callcenter.agents.errors import NotAnAgent
 from callcenter.agents.feeds import Client
 from callcenter.agents.setup import AGENT_DESK
 from callcenter.auth.roles import Forbidden, Role, Unauthenticated, principal_of, require
+from callcenter.auth.secret import digest
+from callcenter.auth.setup import AUTH
+from callcenter.web import ws_close
 from callcenter.web.openapi import error
+from callcenter.web.security import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 
 routes = web.RouteTableDef()
 
-CLOSE_TOO_SLOW = 4008
-CLOSE_GOING_AWAY = 1001
 SEND_TIMEOUT_S = 10.0
 HEARTBEAT_S = 20.0
 
@@ -63,11 +68,20 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
     agent_id = who.agent_id
     service.wrapups.manage(agent_id)
     client = service.feeds.attach(agent_id, who, lambda: service.snapshot(agent_id))
+
+    def revoke(code: int, reason: str) -> None:
+        service.feeds.detach(client)  # not one more frame, whatever is published next
+        client.drop(reason, code)
+
+    sockets = request.app[AUTH].revocations.sockets
+    handle = sockets.register(who.account_id, digest(request.cookies.get(SESSION_COOKIE, "")),
+                              revoke)
     for pop in service.pops.open_pops(agent_id):  # shown again by the snapshot (R27)
         service.wrapups.shown(pop, [client])
     try:
         await _serve(ws, client)
     finally:
+        sockets.unregister(handle)
         service.feeds.detach(client)
     return ws
 
@@ -83,9 +97,9 @@ async def _serve(ws: web.WebSocketResponse, client: Client) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
     if client.dropped.is_set():
         log.warning("agent %s: closing websocket (%s)", client.agent_id, client.drop_reason)
-        code = CLOSE_TOO_SLOW if client.drop_reason.startswith("too slow") else CLOSE_GOING_AWAY
         with contextlib.suppress(asyncio.TimeoutError, ConnectionError):
-            await asyncio.wait_for(ws.close(code=code, message=client.drop_reason[:100].encode()),
+            await asyncio.wait_for(ws.close(code=client.close_code,
+                                            message=client.drop_reason[:100].encode()),
                                    timeout=1.0)
     elif not ws.closed:
         await ws.close()
@@ -97,7 +111,7 @@ async def _send(ws: web.WebSocketResponse, client: Client) -> None:
         try:
             await asyncio.wait_for(ws.send_str(data), SEND_TIMEOUT_S)
         except (TimeoutError, ConnectionError) as exc:
-            client.drop(f"too slow: send failed ({type(exc).__name__})")
+            client.drop(f"too slow: send failed ({type(exc).__name__})", ws_close.TOO_SLOW)
             return
 
 
@@ -117,7 +131,10 @@ OPENAPI: dict[str, Any] = {
                        "snapshot, presence, pop, pop_answered, pop_withdrawn, wrapup, "
                        "wrapup_end, dial_result, callback_due. A gap in `seq` means a frame "
                        "was missed: reconnect for a fresh snapshot. A client that falls too "
-                       "far behind is closed with code 4008.",
+                       "far behind is closed with code 4008; 4401 means the session ended "
+                       "(logged out, password changed), 4403 that access was withdrawn "
+                       "(account deactivated, role or agent link changed): the close "
+                       "reason says which.",
         "responses": {"101": {"description": "switching to the websocket protocol"},
                       "401": error("Unauthenticated"), "403": error("Forbidden"),
                       "409": error("Conflict")},

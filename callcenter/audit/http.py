@@ -1,4 +1,8 @@
-"""GET /api/audit: who read or changed a record, and when (R27), for managers and admins."""
+"""GET /api/audit: who read or changed a record, and when (R27), for managers and admins.
+
+Lookups are audited under the caller's number; an administrator, who may not read caller
+numbers (R27, R28), sees those entries with the number masked.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.audit.query import MAX_LIMIT, AuditFilter, audit_json, search
-from callcenter.auth.roles import Role, require
+from callcenter.auth.roles import Role, principal_of, require
 from callcenter.errors import InvalidInput
 from callcenter.web.keys import DATABASE
 from callcenter.web.openapi import json_response
@@ -64,7 +68,23 @@ def parse_filter(query: Any) -> AuditFilter:
 @require(Role.MANAGER, Role.ADMIN)
 async def audit_log(request: web.Request) -> web.Response:
     rows = await search(request.app[DATABASE], parse_filter(request.query))
-    return web.json_response({"entries": [audit_json(r) for r in rows]})
+    entries = [audit_json(r) for r in rows]
+    if principal_of(request).role is Role.ADMIN:
+        entries = [_without_numbers(e) for e in entries]
+    return web.json_response({"entries": entries})
+
+
+NUMBER_MASK = "***"
+
+
+def _without_numbers(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry without the caller number a lookup is audited under."""
+    detail = entry["detail"]
+    if isinstance(detail, dict) and "number" in detail:
+        entry = {**entry, "detail": {**detail, "number": NUMBER_MASK}}
+    if entry["entity"] == "lookup":
+        entry = {**entry, "entity_id": NUMBER_MASK}
+    return entry
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:

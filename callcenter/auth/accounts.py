@@ -3,11 +3,13 @@
 Accounts are never deleted, only deactivated, because the audit log names them. Deactivating
 an account or changing its password ends its sessions; its role is read afresh on every
 request (through a short cache that `on_change` clears), so a demotion takes effect at once.
+A change that takes access away (deactivation, a new role, password or agent link) is also
+handed to `on_revoke`, which closes the account's open websockets (R27, R28).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.audit.log import record, record_by_operator
 from callcenter.auth.models import AccountRow, SessionRow
 from callcenter.auth.passwords import hash_password
+from callcenter.auth.revocation import Revocation
 from callcenter.auth.roles import Principal, Role
 from callcenter.auth.schemas import AccountChange, NewAccount
 from callcenter.directory.models import AgentRow
@@ -45,10 +48,17 @@ def _audit(session: AsyncSession, who: Principal | None, action: str, account_id
         record(session, who, action, "account", account_id, detail)
 
 
+async def _nobody_to_tell(revocation: Revocation) -> None:
+    return None
+
+
 class AccountService:
-    def __init__(self, db: Database, on_change: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, db: Database, on_change: Callable[[], None] = lambda: None,
+                 on_revoke: Callable[[Revocation], Awaitable[None]] = _nobody_to_tell
+                 ) -> None:
         self._db = db
         self._on_change = on_change
+        self._on_revoke = on_revoke
 
     async def list(self) -> list[AccountRow]:
         async with self._db.sessions() as session:
@@ -111,6 +121,9 @@ class AccountService:
         except IntegrityError:
             raise Conflict("agent link already taken", agent_id=change.agent_id) from None
         self._on_change()
+        reason = revocation_reason(changes)
+        if reason is not None:
+            await self._on_revoke(Revocation(row.id, reason))
         return row
 
     async def _check_agent(self, session: AsyncSession, agent_id: str | None,
@@ -138,6 +151,17 @@ class AccountService:
             AccountRow.id != row.id).with_for_update())).all()
         if not others:
             raise Conflict("this is the last active admin account", account_id=row.id)
+
+
+def revocation_reason(changes: dict[str, Any]) -> str | None:
+    """Why a change ends the account's open websockets, if it does: the strongest reason."""
+    if changes.get("active", {}).get("to") is False:
+        return "deactivated"
+    for field, reason in (("role", "role-changed"), ("password", "password-changed"),
+                          ("agent_id", "agent-changed")):
+        if field in changes:
+            return reason
+    return None
 
 
 def _apply(row: AccountRow, change: AccountChange, password_hash: str | None) -> dict[str, Any]:

@@ -9,11 +9,13 @@ from aiohttp import web
 from callcenter.auth.csrf import COOKIE as CSRF_COOKIE
 from callcenter.auth.login import SESSION_LIFETIME
 from callcenter.auth.ratelimit import TooManyAttempts
+from callcenter.auth.revocation import Revocation
 from callcenter.auth.roles import ALL_ROLES, Principal, principal_of, require
 from callcenter.auth.schemas import ROLE_NAMES, USERNAME_PATTERN, parse_login
 from callcenter.auth.setup import AUTH
 from callcenter.web.middleware import error_response, read_json
 from callcenter.web.openapi import error, json_body, json_response, ref
+from callcenter.web.proxies import TRUSTED_PROXIES
 from callcenter.web.security import LOGIN_PATH, SESSION_COOKIE
 
 routes = web.RouteTableDef()
@@ -33,8 +35,10 @@ def me_json(principal: Principal) -> dict[str, Any]:
 @routes.post(LOGIN_PATH)
 async def login(request: web.Request) -> web.Response:
     username, password = parse_login(await read_json(request))
+    proxies = request.app[TRUSTED_PROXIES]
     try:
-        done = await request.app[AUTH].logins.login(username, password, request.remote or "")
+        done = await request.app[AUTH].logins.login(username, password,
+                                                     proxies.client_address(request))
     except TooManyAttempts as exc:
         refused = error_response(exc.status, exc.error_id, exc.message, **exc.details)
         refused.headers["Retry-After"] = str(exc.retry_after_s)
@@ -43,24 +47,26 @@ async def login(request: web.Request) -> web.Response:
                                   "csrf_token": done.csrf_token,
                                   "expires_at": done.expires_at.isoformat()})
     max_age = int(SESSION_LIFETIME.total_seconds())
+    secure = proxies.https(request)  # never sent back over plain HTTP once set over HTTPS
     response.set_cookie(SESSION_COOKIE, done.session_secret, max_age=max_age, path="/",
-                        httponly=True, samesite="Lax", secure=request.secure)
+                        httponly=True, samesite="Lax", secure=secure)
     # Readable by our pages' scripts (not HttpOnly): they echo it in X-CSRF-Token.
     response.set_cookie(CSRF_COOKIE, done.csrf_token, max_age=max_age, path="/",
-                        samesite="Lax", secure=request.secure)
+                        samesite="Lax", secure=secure)
     return response
 
 
 @routes.post("/api/auth/logout")
 @require(*ALL_ROLES)
 async def logout(request: web.Request) -> web.Response:
-    """Ends a cookie session; for a bearer token there is nothing to end (revoke it instead)."""
+    """Ends a cookie session and closes the websockets it opened; for a bearer token there is
+    nothing to end (revoke it instead)."""
     principal = principal_of(request)
     response = web.Response(status=204)
     if principal.via == "session":
         auth = request.app[AUTH]
         id_hash = await auth.logins.logout(request.cookies.get(SESSION_COOKIE, ""), principal)
-        auth.credentials.forget_session(id_hash)
+        await auth.revocations.revoke(Revocation(principal.account_id, "logged-out", id_hash))
         response.del_cookie(SESSION_COOKIE, path="/")
         response.del_cookie(CSRF_COOKIE, path="/")
     return response

@@ -2,13 +2,17 @@
 
 Failures get one answer whatever went wrong (unknown name, wrong password, inactive
 account), take the same argon2 time, and are audited with the real reason for whoever
-investigates. Too many failures for a username or from an address are refused before any
-password is checked.
+investigates. Failures for a username or from an address slow the next attempts on it
+(`ratelimit`): the attempt waits its turn before any password is checked, and a right
+password is then admitted, so an attacker is slowed without locking the owner or a whole
+NAT address out.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +22,7 @@ from callcenter.audit.log import record, record_as
 from callcenter.auth.credentials import Now, principal_for, utcnow
 from callcenter.auth.models import AccountRow, SessionRow
 from callcenter.auth.passwords import hash_password, needs_rehash, verify_password
-from callcenter.auth.ratelimit import AttemptLimiter, Limit, TooManyAttempts
+from callcenter.auth.ratelimit import AttemptThrottle, Backoff, TooManyAttempts
 from callcenter.auth.roles import Principal
 from callcenter.auth.secret import digest, new_secret
 from callcenter.errors import CallcenterError
@@ -27,10 +31,15 @@ from callcenter.storage.database import Database
 log = logging.getLogger(__name__)
 
 SESSION_LIFETIME = timedelta(hours=12)  # one shift, with room to spare
-USER_LIMIT = Limit(max_failures=5, window_s=300)
-# Failures only, higher than per user: a whole call centre usually reaches us from one NAT
-# address, and some of its people mistype.
-ADDRESS_LIMIT = Limit(max_failures=20, window_s=300)
+# One username: 5 attempts at once, then 1 s doubling to 60 s between attempts: a guesser
+# gets about 70 guesses in the first hour (60 an hour after), and the owner waits at most
+# a minute for their turn.
+USER_BACKOFF = Backoff(free=5, base_s=1.0, cap_s=60.0)
+# Failures only, more of them free and a shorter cap: a whole call centre usually reaches us
+# from one NAT address, and some of its people mistype. A guesser trying name after name
+# from one address gets about 260 guesses an hour; the people behind it wait at most 15 s.
+ADDRESS_BACKOFF = Backoff(free=20, base_s=0.5, cap_s=15.0)
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class LoginFailed(CallcenterError):
@@ -47,29 +56,34 @@ class Login:
 
 
 class LoginService:
-    def __init__(self, db: Database, *, limiter: AttemptLimiter | None = None,
-                 now: Now = utcnow) -> None:
+    def __init__(self, db: Database, *, throttle: AttemptThrottle | None = None,
+                 now: Now = utcnow, sleep: Sleep = asyncio.sleep) -> None:
         self._db = db
-        self._limiter = limiter or AttemptLimiter()
+        self._throttle = throttle or AttemptThrottle()
         self._now = now
+        self._sleep = sleep
 
     async def login(self, username: str, password: str, address: str) -> Login:
         user_key = f"user:{username}"
         try:
-            attempt = self._limiter.begin([(user_key, USER_LIMIT),
-                                           (f"addr:{address}", ADDRESS_LIMIT)])
+            attempt = self._throttle.begin([(user_key, USER_BACKOFF),
+                                            (f"addr:{address}", ADDRESS_BACKOFF)])
         except TooManyAttempts:
-            log.warning("login refused, too many attempts: user=%s address=%s",
+            log.warning("login refused, attempts queued too far ahead: user=%s address=%s",
                         username, address)
             raise
         try:
+            if attempt.wait_s > 0:
+                log.info("login slowed %.1f s after failures: user=%s address=%s",
+                         attempt.wait_s, username, address)
+                await self._sleep(attempt.wait_s)
             async with self._db.sessions() as session:
                 account = await session.scalar(
                     select(AccountRow).where(AccountRow.username == username))
             matched = await verify_password(account.password_hash if account else None,
                                             password)
         except BaseException:
-            self._limiter.withdraw(attempt)  # no answer reached: nothing was guessed
+            self._throttle.withdraw(attempt)  # no answer reached: nothing was guessed
             raise
         if account is None or not matched or not account.active:
             reason = ("unknown-user" if account is None
@@ -78,8 +92,8 @@ class LoginService:
             raise LoginFailed("wrong username or password")
         # Only failures count: a shift logging in from one NAT address uses none of the
         # address's allowance, and the owner's login clears the username's failures.
-        self._limiter.withdraw(attempt)
-        self._limiter.forget(user_key)
+        self._throttle.withdraw(attempt)
+        self._throttle.forget(user_key)
         return await self._open_session(account, password, address)
 
     async def logout(self, session_secret: str, who: Principal) -> str:

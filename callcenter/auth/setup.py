@@ -10,9 +10,11 @@ from aiohttp import web
 from callcenter.auth.accounts import AccountService
 from callcenter.auth.credentials import CredentialStore
 from callcenter.auth.login import LoginService
+from callcenter.auth.revocation import Revocations
 from callcenter.auth.tokens import TokenService
+from callcenter.hub.base import Hub
 from callcenter.storage.database import Database
-from callcenter.web.keys import DATABASE
+from callcenter.web.keys import DATABASE, HUB
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,23 +23,30 @@ class Auth:
     credentials: CredentialStore
     logins: LoginService
     tokens: TokenService
+    revocations: Revocations
 
 
 AUTH = web.AppKey[Auth]("auth")
 
 
-def build_auth(db: Database) -> Auth:
+def build_auth(db: Database, hub: Hub | None = None) -> Auth:
+    """The services; `hub` carries revocations to the other service instances."""
     credentials = CredentialStore(db)
+    revocations = Revocations(credentials, hub)
     return Auth(
-        accounts=AccountService(db, on_change=credentials.forget_all),
+        accounts=AccountService(db, on_change=credentials.forget_all,
+                                on_revoke=revocations.revoke),
         credentials=credentials,
         logins=LoginService(db),
         tokens=TokenService(db, credentials),
+        revocations=revocations,
     )
 
 
 async def auth_context(app: web.Application) -> AsyncIterator[None]:
-    """A `cleanup_ctx` entry, after the database's: the services hold no resources of their
-    own, so there is nothing to tear down."""
-    app[AUTH] = build_auth(app[DATABASE])
-    yield
+    """A `cleanup_ctx` entry, after the database's and the hub's: while the app runs it
+    hears the revocations other instances publish."""
+    auth = build_auth(app[DATABASE], app[HUB])
+    app[AUTH] = auth
+    async with auth.revocations.listening():
+        yield

@@ -1,7 +1,8 @@
 """REST handlers for /api/customers, /api/products and /api/contracts (R5, R13, R16, R27).
 
 Roles (R28): agents, supervisors and managers register and edit customers while on the
-phone; technicians may read a customer (address and numbers for a visit) but not edit;
+phone; technicians may read the customers of their own orders (address and numbers for a
+visit) but not edit, and no other customer;
 only a manager deletes one. Every read and change is audited by the service (R27).
 """
 

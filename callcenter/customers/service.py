@@ -3,6 +3,7 @@
 Every function takes the caller's session and principal: the handler opens one transaction,
 and the record, its audit row and any outbox event commit together or not at all. Reading a
 customer is itself audited, because R27 asks for every view of a record to be traceable.
+A technician sees only the customers of the orders dispatched to them (`visible_to`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal
+from callcenter.auth.roles import Principal, Role
 from callcenter.customers.fields import iso
 from callcenter.customers.models import ContractRow, CustomerPhoneRow, CustomerRow, ProductRow
 from callcenter.customers.schemas import PhoneSpec
@@ -32,9 +33,27 @@ _WITH_CHILDREN = (
 )
 
 
-async def load(session: AsyncSession, customer_id: int) -> CustomerRow:
-    """A customer with phones, products and contracts; NotFound if there is none."""
-    row = await session.get(CustomerRow, customer_id, options=_WITH_CHILDREN)
+def visible_to(who: Principal) -> tuple[ColumnElement[bool], ...]:
+    """The conditions that narrow a query to the customers `who` may see (R27, R28).
+
+    A technician visits the customers of the orders dispatched to them and needs no one
+    else's address or numbers; any other customer is "not found" to them, like one that does
+    not exist. The other roles allowed in serve every customer on the phone.
+    """
+    if who.role is Role.TECHNICIAN:
+        return (CustomerRow.id.in_(select(ServiceOrderRow.customer_id).where(
+            ServiceOrderRow.technician == who.username)),)
+    return ()
+
+
+async def load(session: AsyncSession, customer_id: int, *,
+               seen_by: Principal | None = None) -> CustomerRow:
+    """A customer with phones, products and contracts; NotFound if there is none, or if
+    `seen_by` may not see them (`visible_to`)."""
+    query = select(CustomerRow).where(CustomerRow.id == customer_id).options(*_WITH_CHILDREN)
+    if seen_by is not None:
+        query = query.where(*visible_to(seen_by))
+    row = (await session.scalars(query)).one_or_none()
     if row is None:
         raise NotFound("customer", str(customer_id))
     return row
@@ -54,17 +73,18 @@ async def create(session: AsyncSession, who: Principal, values: dict[str, Any],
 
 
 async def read(session: AsyncSession, who: Principal, customer_id: int) -> CustomerRow:
-    """One customer, with the read audited (R27)."""
-    row = await load(session, customer_id)
+    """One customer `who` may see, with the read audited (R27)."""
+    row = await load(session, customer_id, seen_by=who)
     record(session, who, "read", "customer", row.id)
     return row
 
 
 async def search(session: AsyncSession, who: Principal, name: str | None, phone: str | None,
                  limit: int) -> list[CustomerRow]:
-    """Customers by name prefix and/or E.164 number; every customer shown is audited."""
-    query = select(CustomerRow).options(selectinload(CustomerRow.phones)).order_by(
-        CustomerRow.id).limit(limit)
+    """Customers `who` may see, by name prefix and/or E.164 number; every customer shown is
+    audited."""
+    query = select(CustomerRow).where(*visible_to(who)).options(
+        selectinload(CustomerRow.phones)).order_by(CustomerRow.id).limit(limit)
     if name:
         escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(CustomerRow.name.like(escaped + "%", escape="\\"))

@@ -31,6 +31,7 @@ def test_embedded_defaults_need_no_environment() -> None:
         ("CALLCENTER_RING_CYCLE_SECONDS", "0"),
         ("CALLCENTER_SLA_MAX_RINGS", "-1"),
         ("CALLCENTER_AMI_USER", "  "),
+        ("CALLCENTER_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
     ],
 )
 def test_bad_setting_is_refused_with_its_name(name: str, value: str) -> None:
@@ -81,3 +82,15 @@ def test_bad_value_in_config_file_names_the_setting(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings({"CALLCENTER_CONFIG": str(config)})
     assert caught.value.name == "CALLCENTER_TIMEZONE"
+
+
+def test_trusted_proxies_are_addresses_or_networks_from_the_environment_or_a_file(
+    tmp_path: Path,
+) -> None:
+    assert load_settings({}).trusted_proxies == ()
+    listed = load_settings({"CALLCENTER_TRUSTED_PROXIES": " 10.0.0.5, 192.168.1.0/24,::1"})
+    assert listed.trusted_proxies == ("10.0.0.5/32", "192.168.1.0/24", "::1/128")
+    config = tmp_path / "callcenter.toml"
+    config.write_text('trusted_proxies = ["10.0.0.5", "10.1.0.0/16"]\n', encoding="utf-8")
+    from_file = load_settings({"CALLCENTER_CONFIG": str(config)})
+    assert from_file.trusted_proxies == ("10.0.0.5/32", "10.1.0.0/16")

@@ -21,6 +21,7 @@ from dialer.planner import create_job
 from dialer.plans import JobPlan
 from dialer.service import DIALER
 from tests.conftest import service_settings
+from tests.integration.auth.conftest import audit_rows
 from tests.integration.auth.support import bearer, issue_token
 from tests.integration.dialer.support import add_customer, resolved_complaint, returned_order
 
@@ -179,3 +180,30 @@ async def test_satisfaction_figures_follow_r19(api: Api) -> None:
     assert tech["rate"] == 0.5
     assert tech["meets_target"] is False
     assert tech["per_item"]["skill"] == {"satisfied": 1, "counted": 2, "rate": 0.5}
+
+
+async def test_reading_the_job_list_a_job_and_the_preview_list_is_audited_per_job(
+    api: Api,
+) -> None:
+    """R27: a job names a customer and their number, so each one shown is a record view."""
+    now = datetime.now(UTC)
+    customer = await add_customer(api.db, "Zhao", "+8613900001203", now=now)
+    await returned_order(api.db, customer, "tech-wang", now)
+    await api.app[DIALER].run_once()
+    async with api.db.transaction() as session:
+        preview = await create_job(session, JobPlan(
+            kind=JobKind.AGENT_CALLBACK, customer_id=customer, subject="x:wants_agent",
+            opens_at=now, due_at=now + timedelta(hours=24)),
+            api.app[DIALER].config, now, mode=JobMode.PREVIEW)
+        assert preview is not None
+    listed = await api.as_("manager", "GET", "/api/dialer/jobs")
+    job_ids = sorted(job["id"] for job in listed["jobs"])
+    await api.as_("supervisor", "GET", f"/api/dialer/jobs/{job_ids[0]}")
+    previewed = await api.as_("agent", "GET", "/api/dialer/preview")
+    assert [job["id"] for job in previewed["jobs"]] == [preview.id]
+    reads = await audit_rows(api.url, action="read", entity="dialer_job")
+    assert sorted((r.username, r.entity_id, r.detail.get("via")) for r in reads) == sorted([
+        *(("manager-user", str(i), "list") for i in job_ids),
+        ("supervisor-user", str(job_ids[0]), None),
+        ("agent-li", str(preview.id), "preview"),
+    ])

@@ -57,10 +57,10 @@ MATRIX: dict[tuple[str, str], str | frozenset[str]] = {
     ("PUT", "/api/agents/{id}"): EDITORS,
     ("DELETE", "/api/agents/{id}"): EDITORS,
     ("GET", "/api/directory/reconcile"): EDITORS,
-    # call registry and R1 figures
-    ("GET", "/api/calls"): EDITORS,
-    ("GET", "/api/calls/live"): EDITORS,
-    ("GET", "/api/sla"): EDITORS,
+    # call registry and R1 figures (R27: caller numbers and names, so no admin)
+    ("GET", "/api/calls"): frozenset({SUPERVISOR, MANAGER}),
+    ("GET", "/api/calls/live"): frozenset({SUPERVISOR, MANAGER}),
+    ("GET", "/api/sla"): frozenset({SUPERVISOR, MANAGER}),
     # customer records (R27: no admin, who manages accounts, not customers)
     ("GET", "/api/customers"): frozenset({AGENT, TECH, SUPERVISOR, MANAGER}),
     ("POST", "/api/customers"): frozenset({AGENT, SUPERVISOR, MANAGER}),
