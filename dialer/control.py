@@ -111,7 +111,9 @@ async def reschedule(session: AsyncSession, config: DialerConfig, who: Principal
         try:
             slot = first_slot(now, at, config.customer_zone(zone), config.policy)
         except NoCallingWindow as exc:
-            raise Conflict(str(exc)) from None
+            raise Conflict(f"{exc}: public holidays, and days no calendar source knows (a "
+                           "year whose holiday notice is not entered), are never called"
+                           ) from None
         job.next_attempt_at, job.window_closes_at = slot.at, slot.closes
     else:
         job.opens_at = at

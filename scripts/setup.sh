@@ -28,13 +28,16 @@ if [[ ! -x .venv/bin/python ]]; then
     log "creating .venv"
     "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+stamp=.venv/.installed-$(cat pyproject.toml requirements-dev.lock | sha256sum | cut -c1-16)
 if [[ ! -f "$stamp" ]]; then
-    log "installing Python packages"
+    log "installing Python packages from requirements-dev.lock"
     .venv/bin/pip install -q --upgrade pip
-    # The dev extra brings Playwright's Python package only: the browser tests drive Debian's
+    # Exact versions with hashes (runtime, tests and tools), so a fresh machine type-checks
+    # and tests what was committed; the project itself then goes in without its dependencies.
+    # The lock brings Playwright's Python package only: the browser tests drive Debian's
     # /usr/bin/chromium; `playwright install` (which downloads browsers) is never run.
-    .venv/bin/pip install -q -e '.[dev]'
+    .venv/bin/pip install -q --require-hashes -r requirements-dev.lock
+    .venv/bin/pip install -q --no-deps -e .
     rm -f .venv/.installed-* && touch "$stamp"
 fi
 log "ready"

@@ -59,6 +59,7 @@ async def api(database_url: str, aiohttp_client: AiohttpClient) -> Api:
         "manager": bearer(await issue_token(database_url, Role.MANAGER)),
         "agent": bearer(await issue_token(database_url, Role.AGENT, "agent-li")),
         "agent2": bearer(await issue_token(database_url, Role.AGENT, "agent-wang")),
+        "admin": bearer(await issue_token(database_url, Role.ADMIN)),
     }
     app = create_app(service_settings(database_url, CALLCENTER_DIALER_WINDOWS="00:00-24:00"))
     return Api(await aiohttp_client(app), database_url, headers)
@@ -88,6 +89,11 @@ async def test_jobs_by_kind_and_state_then_reschedule_and_cancel(api: Api) -> No
     assert detail["attempts_made"] == []
 
     later = datetime(2030, 3, 12, 2, 0, tzinfo=UTC)  # a fixed Tuesday: no holiday to skip
+    refused = await api.as_("supervisor", "POST", f"/api/dialer/jobs/{job['id']}/reschedule",
+                            409, json={"at": later.isoformat()})
+    assert "no calendar source knows" in refused["error"]["message"]  # 2030 has no notice yet
+    await api.as_("admin", "PUT", "/api/calendar/years/2030",
+                  json={"holidays": [{"date": "2030-01-01", "name": "元旦"}]})
     moved = await api.as_("supervisor", "POST", f"/api/dialer/jobs/{job['id']}/reschedule",
                           json={"at": later.isoformat()})
     assert datetime.fromisoformat(moved["next_attempt_at"]) == later
