@@ -19,10 +19,10 @@ from aiohttp import web
 from callcenter.audit.log import entry, write
 from callcenter.auth.roles import Role, principal_of, require
 from callcenter.calls.model import AgentLeg, FinishedCall
-from callcenter.calls.sla import Breach, Figure, ServiceLevel
+from callcenter.calls.sla import Breach, Figure, RingRule, ServiceLevel
 from callcenter.errors import InvalidInput
 from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER, DATABASE, SETTINGS
-from callcenter.web.openapi import error, json_response
+from callcenter.web.openapi import error, json_response, ref
 
 routes = web.RouteTableDef()
 
@@ -66,8 +66,16 @@ def _leg_json(leg: AgentLeg) -> dict[str, Any]:
     return data
 
 
+def _rule_json(rule: RingRule | None) -> dict[str, Any] | None:
+    return None if rule is None else {"max_rings": rule.max_rings,
+                                      "ring_cycle_s": rule.ring_cycle_s}
+
+
 def call_json(call: FinishedCall) -> dict[str, Any]:
-    data = {k: v for k, v in asdict(call).items() if k not in ("visits", "legs")}
+    """A stored call, with the R1 rule it was judged by (`rule`), which its rings and
+    `within_rule` are counted against."""
+    data = {k: v for k, v in asdict(call).items() if k not in ("visits", "legs", "rule")}
+    data["rule"] = _rule_json(call.rule)
     for key in ("entered_at", "queued_at", "answered_at", "ended_at"):
         value = getattr(call, key)
         data[key] = value.isoformat() if value else None
@@ -97,6 +105,7 @@ def breach_json(breach: Breach) -> dict[str, Any]:
             "caller": breach.call.caller_num_e164 or breach.call.caller_num_raw,
             "answered_by_agent": breach.call.answered_by_agent,
             "exit_reason": str(breach.call.exit_reason),
+            "rule": _rule_json(breach.call.rule),
             "let_ring": [{"agent_id": leg.agent_id, "interface": leg.interface,
                           "rings": leg.rings, "ended_by": str(leg.ended_by)}
                          for leg in breach.let_ring]}
@@ -144,6 +153,19 @@ _INTERVAL_PARAMS: list[dict[str, Any]] = [
      "schema": {"type": "string", "maxLength": 80}, "description": "first queue of the call"},
 ]
 _OBJECT_LIST: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+_RULE: dict[str, Any] = {
+    "description": "the R1 rule the call was judged by when it ended, stored with it: its "
+                   "rings and verdict are counted against it, whatever the queue's rule is "
+                   "now (null for an outbound call, which no rule judges)",
+    "anyOf": [ref("CallRule"), {"type": "null"}]}
+_CALL_LIST: dict[str, Any] = {"type": "array", "items": {
+    "type": "object", "required": ["call_id", "rule"],
+    "properties": {"call_id": {"type": "string"}, "caller_rings": {"type": ["integer", "null"]},
+                   "within_rule": {"type": ["boolean", "null"]}, "rule": _RULE}}}
+_BREACH_LIST: dict[str, Any] = {"type": "array", "items": {
+    "type": "object", "required": ["call_id", "rings", "rule"],
+    "properties": {"call_id": {"type": "string"}, "rings": {"type": "integer"},
+                   "rule": _RULE}}}
 
 OPENAPI: dict[str, Any] = {
     "paths": {
@@ -153,7 +175,7 @@ OPENAPI: dict[str, Any] = {
             "responses": {"200": json_response("Calls with visits and agent legs", {
                 "type": "object", "required": ["calls"],
                 "properties": {"since": {"type": "string"}, "until": {"type": "string"},
-                               "calls": _OBJECT_LIST}}),
+                               "calls": _CALL_LIST}}),
                 "400": error("InvalidInput")}}},
         "/api/sla": {"get": {
             "summary": "R1 service level (both formulas) and the breaching calls",
@@ -161,7 +183,7 @@ OPENAPI: dict[str, Any] = {
             "responses": {"200": json_response("Service level", {
                 "type": "object", "required": ["service_level", "breaches"],
                 "properties": {"service_level": {"type": "object"},
-                               "breaches": _OBJECT_LIST}}),
+                               "breaches": _BREACH_LIST}}),
                 "400": error("InvalidInput")}}},
         "/api/calls/live": {"get": {
             "summary": "Calls live on the PBX now", "tags": ["calls"],
@@ -169,5 +191,10 @@ OPENAPI: dict[str, Any] = {
                 "type": "object", "required": ["calls"],
                 "properties": {"calls": _OBJECT_LIST}})}}},
     },
-    "schemas": {},
+    "schemas": {"CallRule": {
+        "type": "object", "required": ["max_rings", "ring_cycle_s"],
+        "description": "R1: answered before ring `max_rings` ends, a ring lasting "
+                       "`ring_cycle_s` seconds",
+        "properties": {"max_rings": {"type": "integer", "minimum": 1},
+                       "ring_cycle_s": {"type": "number", "exclusiveMinimum": 0}}}},
 }

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # sla judges these records, so it imports this module at run time
+    from callcenter.calls.sla import RingRule
 
 
 class Direction(StrEnum):
@@ -116,6 +120,10 @@ class FinishedCall:
     when the customer answered, answered_by_agent the agent who placed it. It never entered
     a queue, so it is not "offered" and stays out of the R1 figures; `customer_id` is the
     record the click came from (inbound calls get theirs from the wrap-up).
+
+    `rule` is the R1 rule the call was judged by (that of its first queue when it ended), kept
+    with the call so that every verdict on it, later ones included, goes by that rule and a
+    queue's rule edited since never re-judges it. None for an outbound call: no rule judges it.
     """
 
     call_id: str
@@ -141,6 +149,7 @@ class FinishedCall:
     legs: tuple[AgentLeg, ...] = ()
     direction: Direction = Direction.INBOUND
     customer_id: int | None = None
+    rule: RingRule | None = None
 
     @property
     def offered(self) -> bool:

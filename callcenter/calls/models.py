@@ -6,8 +6,10 @@ Inbound hotline calls and agents' outbound click-to-dial calls share the table
 `calls.call_id` (the PBX Linkedid) is unique so that a call can be written only once, even
 when the same record is offered again after a restart; the child tables hang off it rather
 than off the surrogate id, so a batch can be inserted without reading ids back first.
-The R1 figures are stored as measured (wait, rings, within_rule) so that reports need no
-recomputation, and the raw times stay for any recomputation with another cadence.
+The R1 figures are stored as measured (wait, rings, within_rule), with the rule they were
+measured by (`rule_max_rings`, `rule_ring_cycle_s`), so that reports need no recomputation and
+a queue's rule edited later never re-judges a stored call; the raw times stay for any
+recomputation with another cadence.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ class CallRow(Base):
     # from the start (the card the agent dialled from).
     outcome: Mapped[str | None] = mapped_column(Text)
     customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The R1 rule the call was judged by, written once with the row (NULL for an outbound
+    # call, which no rule judges): every later verdict on the call goes by it.
+    rule_max_rings: Mapped[int | None] = mapped_column(Integer)
+    rule_ring_cycle_s: Mapped[float | None] = mapped_column(Float)
 
     visits: Mapped[list[CallQueueVisitRow]] = relationship(
         order_by="CallQueueVisitRow.seq", lazy="raise", cascade="all, delete-orphan"

@@ -80,7 +80,8 @@ def finished_call(
     to answer within; that is also the queue the registry files the call under, so a
     queue's figures are all judged by that queue's rule. The agents' legs, in whichever
     queue they rang, take the same rule: a ring-all colleague is excused by an answer
-    within the rule the call is judged by.
+    within the rule the call is judged by. The record keeps that rule (`FinishedCall.rule`),
+    so that whatever is decided about the call later goes by it too.
     """
     ended = call.ended_at if call.ended_at is not None else call.last_ts
     queue = call.visits[0].queue if call.visits else (call.hotline_queue or None)
@@ -131,6 +132,7 @@ def finished_call(
         legs=_legs(call, rule, resolve_agent, ended),
         direction=call.direction,
         customer_id=call.customer_id,
+        rule=rule if call.direction is Direction.INBOUND else None,
     )
 
 

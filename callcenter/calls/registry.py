@@ -148,9 +148,10 @@ class CallRegistry:
         self, since: datetime, until: datetime, queue: str | None = None
     ) -> sla.ServiceLevel:
         """R1 figures for the calls that entered in [since, until), as judged when each call
-        ended by the rule of its queue (`sla.service_level`)."""
+        ended by the rule of its queue then, the rule stored with it (`sla.service_level`)."""
         calls = await self.fetch_calls(since, until, queue, with_children=False)
-        # One queue's figures name its rule even on a day no call came in.
+        # One queue's figures name its rule even on a day no call came in; the calls that
+        # did come in name the rules they were judged by.
         rule_for = self._rule_for if queue is None else sla.everywhere(self._rule_for(queue))
         return sla.service_level(
             calls, rule_for=rule_for, short_abandon_s=self._sla.short_abandon_s
@@ -160,9 +161,9 @@ class CallRegistry:
         self, since: datetime, until: datetime, queue: str | None = None
     ) -> list[sla.Breach]:
         """R1 breaches in [since, until), each with the agents who let the call ring; every
-        call by the rule of its own queue."""
+        call by the rule stored with it, whatever its queue's rule is now."""
         calls = await self.fetch_calls(since, until, queue)
-        return sla.breaches(calls, rule_for=self._rule_for)
+        return sla.breaches(calls)
 
 
 # A record the database refuses on its own merits will be refused forever: set it aside

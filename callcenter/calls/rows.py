@@ -19,6 +19,7 @@ from callcenter.calls.model import (
     VisitResult,
 )
 from callcenter.calls.models import CallAgentLegRow, CallQueueVisitRow, CallRow
+from callcenter.calls.sla import RingRule
 
 
 def call_values(call: FinishedCall) -> dict[str, Any]:
@@ -44,6 +45,8 @@ def call_values(call: FinishedCall) -> dict[str, Any]:
         "interrupted": call.interrupted,
         "direction": call.direction.value,
         "customer_id": call.customer_id,
+        "rule_max_rings": call.rule.max_rings if call.rule is not None else None,
+        "rule_ring_cycle_s": call.rule.ring_cycle_s if call.rule is not None else None,
     }
 
 
@@ -109,7 +112,15 @@ def finished_call(
         legs=tuple(_leg(leg) for leg in legs or ()),
         direction=Direction(row.direction),
         customer_id=row.customer_id,
+        rule=_rule(row),
     )
+
+
+def _rule(row: CallRow) -> RingRule | None:
+    """The R1 rule stored with the call, the one every verdict on it goes by."""
+    if row.rule_max_rings is None or row.rule_ring_cycle_s is None:
+        return None
+    return RingRule(row.rule_max_rings, row.rule_ring_cycle_s)
 
 
 def _visit(row: CallQueueVisitRow) -> QueueVisit:

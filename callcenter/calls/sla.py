@@ -3,9 +3,11 @@
 Everything here works on durations already measured from PBX timestamps, so the figures are
 the same live, on a replayed transcript and when recomputed from the registry.
 
-Each queue may have a rule of its own (`RingRule`: how many rings, how long a ring); whoever
-judges a call asks a `RuleFor` for the rule of the call's queue, which falls back to the
-site's settings for a queue without one.
+Each queue may have a rule of its own (`RingRule`: how many rings, how long a ring); the
+tracker, judging a call as it ends, asks a `RuleFor` for the rule of the call's queue, which
+falls back to the site's settings for a queue without one. The call keeps that rule
+(`FinishedCall.rule`), and the figures and breaches here judge every call by the rule it
+carries, so that a queue's rule edited later never re-judges a call already ended.
 """
 
 from __future__ import annotations
@@ -133,9 +135,11 @@ def service_level(
     it the same with short abandons taken out of the offered calls.
 
     An answer counts by the verdict stored with the call (`within_rule`), reached when the
-    call ended against the rule of its queue then in force: a queue's rule edited since
-    applies to the calls that ended after it, and the figure agrees with the call list and
-    with the agents' own figures. `rule_for` only names the rule in the formula.
+    call ended against the rule of its queue then in force, and the formula names the rules
+    the calls carry (`FinishedCall.rule`): a queue's rule edited since applies to the calls
+    that ended after it, and the figure agrees with the call list and with the agents' own
+    figures. `rule_for` names the rule only when no offered call carries one (nothing
+    offered, or records built without a rule).
     """
     listed = interrupted = offered = answered = within = abandoned = short = 0
     rules: set[RingRule] = set()
@@ -147,7 +151,7 @@ def service_level(
         if not call.offered:
             continue
         offered += 1
-        rules.add(rule_for(call.queue))
+        rules.add(call.rule if call.rule is not None else rule_for(call.queue))
         if call.answered_at is not None and call.wait_s is not None:
             answered += 1
             if call.within_rule:
@@ -193,14 +197,17 @@ class Breach:
     let_ring: tuple[AgentLeg, ...]
 
 
-def breaches(calls: Iterable[FinishedCall], *, rule_for: RuleFor) -> list[Breach]:
+def breaches(calls: Iterable[FinishedCall], *, rule_for: RuleFor | None = None) -> list[Breach]:
     """R1 breaches: offered, not interrupted calls whose caller waited past the rule of their
     queue, answered late or not at all (a caller who gave up earlier is no breach, though
     the call still counts against the service level).
 
     An answered call is judged by its stored verdict (`within_rule`), as `service_level`
     counts it. An unanswered call has no verdict to go by (no answer is within any rule), so
-    its recorded rings are held against its queue's rule from `rule_for`.
+    its recorded rings are held against the rule the call carries (`FinishedCall.rule`, the
+    rule of its queue when it ended), never against the queue's rule of today. `rule_for`
+    judges only records that carry no rule; without it such a record is refused
+    (ValueError) rather than judged by a rule it was not measured by.
 
     `let_ring` lists the agent legs that rang without answering, except ring-all legs that
     stopped because a colleague answered within the rule (R1: those agents did not miss,
@@ -213,10 +220,18 @@ def breaches(calls: Iterable[FinishedCall], *, rule_for: RuleFor) -> list[Breach
         if call.answered:
             late = call.within_rule is False
         else:
-            late = call.caller_rings > rule_for(call.queue).max_rings
+            late = call.caller_rings > _rule_of(call, rule_for).max_rings
         if late:
             found.append(Breach(call, call.caller_rings, _let_ring(call.legs)))
     return found
+
+
+def _rule_of(call: FinishedCall, rule_for: RuleFor | None) -> RingRule:
+    if call.rule is not None:
+        return call.rule
+    if rule_for is None:
+        raise ValueError(f"call {call.call_id} carries no R1 rule to judge it by")
+    return rule_for(call.queue)
 
 
 def _let_ring(legs: tuple[AgentLeg, ...]) -> tuple[AgentLeg, ...]:

@@ -266,6 +266,7 @@ class DemoMaker:
                 "answered_at": entered + timedelta(seconds=wait) if answered else None,
                 "ended_at": ended, "menu_s": 0.0, "wait_s": wait,
                 "caller_rings": max(1, int(wait // 5) + 1), "within_rule": wait <= 15.0,
+                "rule_max_rings": 3, "rule_ring_cycle_s": 5.0,
                 "answered_by_agent": f"agent{rng.randint(1, 30):02d}" if answered else None,
                 "answered_interface": None, "talk_s": talk,
                 "exit_reason": "answered" if answered else "abandoned",

@@ -43,6 +43,10 @@ TRANSCRIPTS = sorted([*(FIXTURES / "ami" / "scenarios").glob("*.ami"),
 PathPart = str | int
 
 
+def _name(path: Path) -> str:
+    return path.name.split(".", 1)[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Difference:
     """One intended change from the recorded output: at `path` (keys and list indexes into
@@ -55,15 +59,40 @@ class Difference:
     reason: str
 
 
+STORED_RULE = "point 3: a stored call carries its rule"
+
+#: Point 3 adds the R1 rule each call was judged by to its row in `calls`, as two columns:
+#: (column, value for an inbound call, value for an outbound call). The replay's queues all
+#: have the site's default rule, 3 rings of 5 s (`pipeline_replay.seed_directory`); an
+#: outbound call is judged by no rule. Nothing else of a row changes: its rings and verdict
+#: were already counted by that rule.
+STORED_RULE_COLUMNS: tuple[tuple[str, Any, Any], ...] = (
+    ("rule_max_rings", 3, None),
+    ("rule_ring_cycle_s", 5.0, None),
+)
+
+
+def _stored_rule_differences(name: str) -> list[Difference]:
+    """The new columns, one Difference per column of every `calls` row of the recording:
+    a column on every row is spelled out from the record rather than listed by hand."""
+    recorded = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
+    return [
+        Difference(("registry", "calls", index, column),
+                   inbound if row["direction"] == "inbound" else outbound, STORED_RULE)
+        for index, row in enumerate(recorded["registry"]["calls"])
+        for column, inbound, outbound in STORED_RULE_COLUMNS
+    ]
+
+
 #: Per transcript name (its file name without extension), each intended difference between
 #: the output recorded today and the output of the pipeline as changed later, with its
-#: reason. Empty today: the recorded output is the expected one. The comparison applies
-#: these to the recorded output before comparing, so an unlisted difference fails the test.
-EXPECTED_DIFFERENCES: dict[str, list[Difference]] = {}
-
-
-def _name(path: Path) -> str:
-    return path.name.split(".", 1)[0]
+#: reason. The comparison applies these to the recorded output before comparing, so an
+#: unlisted difference fails the test.
+EXPECTED_DIFFERENCES: dict[str, list[Difference]] = {
+    name: differences
+    for name, differences in ((_name(t), _stored_rule_differences(_name(t))) for t in TRANSCRIPTS)
+    if differences
+}
 
 
 def golden_record(capture: Capture) -> dict[str, Any]:

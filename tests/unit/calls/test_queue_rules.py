@@ -3,6 +3,8 @@ queue's number of rings and ring length; a queue without a rule of its own has t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from callcenter.calls import sla
@@ -77,13 +79,36 @@ def test_an_abandon_is_a_breach_only_past_the_rule_of_its_queue() -> None:
     assert (breach.call.queue, breach.rings) == ("repairs", 3)
 
 
-def test_the_service_level_keeps_the_verdict_reached_under_the_rule_of_the_time() -> None:
+def test_the_service_level_keeps_the_verdict_and_names_the_rule_of_the_time() -> None:
     calls = answered_after_12_s("sales", "repairs")
+    assert calls["sales"].rule == RingRule(3, 5.0)
     tightened = {**RULES, "sales": RingRule(2, 5.0)}
     level = sla.service_level(
-        calls.values(), rule_for=lambda q: tightened.get(q or "", SITE), short_abandon_s=5.0)
-    assert (level.offered, level.answered_within) == (2, 1)
-    assert level.standard.formula == "answered within 2 rings (≤ 10 s) ÷ offered"
+        [calls["sales"]], rule_for=lambda q: tightened.get(q or "", SITE), short_abandon_s=5.0)
+    assert (level.offered, level.answered_within) == (1, 1)
+    assert level.standard.formula == "answered within 3 rings (≤ 15 s) ÷ offered"
+
+
+def test_an_abandon_is_judged_by_the_rule_it_carries_not_by_its_queue_rule_of_today() -> None:
+    h = Harness(rule_for=rule_for)
+    c = Call(queue="sales")
+    h.feed(c.hotline(0), c.join(1), c.abandon(13), c.hangup(13.001))
+    abandon = h.only()
+    assert (abandon.caller_rings, abandon.rule) == (3, RingRule(3, 5.0))
+    tightened = {**RULES, "sales": RingRule(2, 5.0)}
+    assert sla.breaches([abandon], rule_for=lambda q: tightened.get(q or "", SITE)) == []
+    assert sla.breaches([abandon]) == []
+
+
+def test_a_record_without_a_rule_is_refused_rather_than_judged_by_a_guess() -> None:
+    h = Harness(rule_for=rule_for)
+    c = Call(queue="sales")
+    h.feed(c.hotline(0), c.join(1), c.abandon(13), c.hangup(13.001))
+    bare = replace(h.only(), rule=None)
+    with pytest.raises(ValueError, match="carries no R1 rule"):
+        sla.breaches([bare])
+    [breach] = sla.breaches([bare], rule_for=lambda q: RingRule(2, 5.0))
+    assert breach.rings == 3
 
 
 def test_the_formula_names_no_one_rule_when_the_queues_differ() -> None:
