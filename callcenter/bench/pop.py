@@ -38,6 +38,8 @@ from typing import Any, TypeVar
 import aiohttp
 from aiohttp import web
 
+from callcenter.ami.actions import Action, set_variable
+from callcenter.ami.protocol import HeaderValue
 from callcenter.settings import Settings, database_url
 
 QUEUE = "bench-pop"
@@ -159,15 +161,15 @@ async def _prepare(service: ServiceThread, agents: list[Agent]) -> None:
     await app[AGENT_DESK].queues.refresh()
 
 
-async def _pbx(service: ServiceThread, name: str, headers: dict[str, str]) -> None:
+async def _pbx(service: ServiceThread, request: Action) -> None:
     from callcenter.pipeline import AMI_LINK
 
     app = service.app
     assert app is not None
-    await app[AMI_LINK].action(name, headers)
+    await app[AMI_LINK].action(request.name, request.headers)
 
 
-async def _originate(service: ServiceThread, calls: list[dict[str, str]],
+async def _originate(service: ServiceThread, calls: list[dict[str, HeaderValue]],
                      spacing_s: float) -> None:
     from callcenter.pipeline import AMI_LINK
 
@@ -307,7 +309,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
         for agent in agents:
             for name, value in ((f"RING_{agent.ext}", f"{args.ring_s:g}"),
                                 (f"TALK_{agent.ext}", f"{TALK_S:g}")):
-                await service.run(_pbx(service, "Setvar", {"Variable": name, "Value": value}))
+                await service.run(_pbx(service, set_variable(name, value)))
         clients = await _start_clients(base, agents, timeout_s=60)
         await _gather_limited([_post(a, base, "/api/agent/login", {"queues": [QUEUE]})
                                for a in agents])
