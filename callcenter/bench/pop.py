@@ -138,7 +138,7 @@ async def _prepare(service: ServiceThread, agents: list[Agent]) -> None:
     from argon2 import PasswordHasher
 
     from callcenter.auth import passwords
-    from callcenter.auth.roles import Role
+    from callcenter.auth.principal import Role
     from callcenter.auth.schemas import NewAccount
     from callcenter.auth.setup import AUTH
     from callcenter.directory.schemas import AgentSpec

@@ -7,6 +7,8 @@ AMI words stay in `callcenter/ami/`: every action the product sends is a named h
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,3 +60,33 @@ def test_the_action_check_finds_a_header_dict_and_a_named_action() -> None:
               '    await link.action("QueuePause", {"Interface": "x", "Paused": "true"})\n')
     assert ami_action_sites(source) == ["line 2: .action('QueuePause')",
                                         "line 2: headers ['Interface', 'Paused']"]
+
+
+FRAMEWORK_FREE = ("callcenter.calls", "callcenter.rules", "callcenter.events",
+                  "callcenter.auth.principal")
+
+
+def _framework_free_modules() -> list[str]:
+    names = []
+    for prefix in FRAMEWORK_FREE:
+        path = ROOT.joinpath(*prefix.split("."))
+        if path.is_dir():
+            names += [f"{prefix}.{p.stem}" for p in sorted(path.glob("*.py"))
+                      if p.stem not in ("__init__", "http")]
+        else:
+            names.append(prefix)
+    return names
+
+
+def test_the_domain_core_reaches_no_web_framework_through_its_imports() -> None:
+    """Calls, rules, events and the principal are plain Python: importing any of them
+    (their HTTP modules aside) must not load aiohttp."""
+    script = ("import importlib, sys\n"
+              f"for name in {_framework_free_modules()!r}:\n"
+              "    importlib.import_module(name)\n"
+              "    if 'aiohttp' in sys.modules:\n"
+              "        print(name)\n"
+              "        break\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.strip() == ""
