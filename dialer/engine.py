@@ -26,6 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from callcenter.ami import actions
+from callcenter.ami.protocol import HeaderValue
 from callcenter.errors import CallcenterError
 from callcenter.events import LegHungUp, OriginateResult, PbxEvent, PbxSnapshot
 from callcenter.hub.base import Hub
@@ -54,7 +56,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 STOP_GRACE_S = 5.0
-HeaderValue = str | list[str] | tuple[str, ...]
 
 
 class PbxDialer(Protocol):
@@ -311,14 +312,10 @@ class Dialer:
         number = dialable(claim.phone or "", self.config.phone_region, d.dial_prefix)
         failure = Outcome.INVALID_NUMBER if number is None else None
         if number is not None and self.pbx is not None:
-            headers: dict[str, HeaderValue] = {
-                "Channel": dial_string(d.dial_string, number), "Context": "survey",
-                "Exten": "s", "Priority": "1", "Timeout": str(int(d.ring_s * 1000)),
-                "ChannelId": claim.channel_id,
-                "Variable": [f"JOB_ID={claim.channel_id}", f"FASTAGI={d.agi_url}"],
-            }
-            if d.caller_id:
-                headers["CallerID"] = d.caller_id
+            headers = actions.originate(
+                dial_string(d.dial_string, number), "survey", "s",
+                channel_id=claim.channel_id, timeout_s=d.ring_s, caller_id=d.caller_id or None,
+                variables={"JOB_ID": claim.channel_id, "FASTAGI": d.agi_url})
             try:
                 self.pbx.send_originate(headers)
                 log.info("attempt %s: dialling %s", claim.channel_id, headers["Channel"])

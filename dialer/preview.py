@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.agents.models import PromisedCallbackRow
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 from callcenter.errors import Conflict, NotFound
 from dialer.config import DialerConfig
 from dialer.kinds import JobKind, JobMode, JobState, Outcome

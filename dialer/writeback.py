@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.complaints import service as complaints
 from callcenter.complaints.models import ComplaintRow
 from callcenter.customers.models import ContractRow, CustomerRow

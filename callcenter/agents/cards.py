@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from callcenter import phones
 from callcenter.audit.log import entry, write
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 from callcenter.customers.lookup import lookup, shape, statement
 from callcenter.directory.service import DirectoryService
 from callcenter.storage.database import Database

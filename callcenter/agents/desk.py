@@ -18,7 +18,10 @@ from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any, Protocol
 
 from callcenter.agents.presence import WRAP_UP_REASON
+from callcenter.ami import actions
+from callcenter.ami.actions import Action
 from callcenter.ami.errors import AmiActionFailed, AmiError
+from callcenter.ami.protocol import HeaderValue
 from callcenter.errors import CallcenterError, Conflict
 
 log = logging.getLogger(__name__)
@@ -29,10 +32,10 @@ ACTION_TIMEOUT_S = 3.0
 class PbxActions(Protocol):
     """The part of `AmiLink` the desk uses."""
 
-    async def action(self, name: str, headers: Mapping[str, str] | None = None, *,
+    async def action(self, name: str, headers: Mapping[str, HeaderValue] | None = None, *,
                      timeout: float | None = None) -> Any: ...  # noqa: ASYNC109
 
-    def send_originate(self, headers: Mapping[str, str]) -> str: ...
+    def send_originate(self, headers: Mapping[str, HeaderValue]) -> str: ...
 
 
 class PbxRefused(CallcenterError):
@@ -40,12 +43,6 @@ class PbxRefused(CallcenterError):
 
     status = 502
     error_id = "pbx-refused"
-
-
-def state_interface(interface: str) -> str:
-    """The device whose state the PBX watches: a Local channel without its `/n` option."""
-    return interface[:-2] if interface.startswith("Local/") and interface.endswith("/n") \
-        else interface
 
 
 class Desk:
@@ -59,9 +56,10 @@ class Desk:
             raise PbxRefused("the PBX link is not running")
         return self.pbx
 
-    async def _do(self, name: str, headers: dict[str, str], *, tolerate: str = "") -> None:
+    async def _do(self, action: Action, *, tolerate: str = "") -> None:
+        name = action.name
         try:
-            await self._pbx().action(name, headers, timeout=ACTION_TIMEOUT_S)
+            await self._pbx().action(name, action.headers, timeout=ACTION_TIMEOUT_S)
         except AmiActionFailed as exc:
             if tolerate and tolerate in exc.pbx_message.lower():
                 return
@@ -73,23 +71,19 @@ class Desk:
     async def log_in(self, interface: str, queues: Iterable[str], member_name: str) -> None:
         """QueueAdd into each queue, unpaused; a queue the agent is already in is fine."""
         for queue in queues:
-            await self._do("QueueAdd", {
-                "Queue": queue, "Interface": interface, "MemberName": member_name,
-                "StateInterface": state_interface(interface), "Paused": "false",
-            }, tolerate="already there")
+            await self._do(actions.queue_add(queue, interface, member_name),
+                           tolerate="already there")
 
     async def pause(self, interface: str, reason: str) -> None:
         """QueuePause in every queue of the interface, with the reason code."""
-        await self._do("QueuePause", {"Interface": interface, "Paused": "true",
-                                      "Reason": reason})
+        await self._do(actions.queue_pause(interface, True, reason))
 
     async def resume(self, interface: str) -> None:
-        await self._do("QueuePause", {"Interface": interface, "Paused": "false"})
+        await self._do(actions.queue_pause(interface, False))
 
     async def log_out(self, interface: str, queues: Iterable[str]) -> None:
         for queue in queues:
-            await self._do("QueueRemove", {"Queue": queue, "Interface": interface},
-                           tolerate="not there")
+            await self._do(actions.queue_remove(queue, interface), tolerate="not there")
 
     def dial(self, interface: str, number: str, context: str, caller_id: str,
              customer_id: int | None) -> str:
@@ -101,12 +95,10 @@ class Desk:
         leg_id = f"dial-{uuid.uuid4().hex[:20]}"
         customer = "" if customer_id is None else str(customer_id)
         try:
-            return self._pbx().send_originate({
-                "Channel": interface, "Context": context, "Exten": number, "Priority": "1",
-                "CallerID": caller_id, "Timeout": "30000", "ChannelId": leg_id,
-                "OtherChannelId": f"{leg_id}-2",
-                "Variable": f"DESK_INTERFACE={interface},DESK_CUSTOMER={customer}",
-            })
+            return self._pbx().send_originate(actions.originate(
+                interface, context, number, channel_id=leg_id, timeout_s=30.0,
+                caller_id=caller_id, other_channel_id=f"{leg_id}-2",
+                variables={"DESK_INTERFACE": interface, "DESK_CUSTOMER": customer}))
         except AmiError as exc:
             raise PbxRefused(f"Originate not sent: {exc}", action="Originate") from None
 
@@ -115,13 +107,14 @@ class Desk:
         """R6 transfer: send the caller's channel back through the hotline into `queue`."""
         channel = await self._channel_of(caller_leg_id)
         for name, value in {"QUEUE": queue, **variables}.items():
-            await self._do("Setvar", {"Channel": channel, "Variable": name, "Value": value})
-        await self._do("Redirect", {"Channel": channel, "Context": "inbound",
-                                    "Exten": "hotline", "Priority": "1"})
+            await self._do(actions.set_variable(name, value, channel))
+        await self._do(actions.redirect(channel, "inbound", "hotline"))
 
     async def _channel_of(self, leg_id: str) -> str:
         try:
-            result = await self._pbx().action("CoreShowChannels", timeout=ACTION_TIMEOUT_S)
+            listing = actions.core_show_channels()
+            result = await self._pbx().action(listing.name, listing.headers,
+                                              timeout=ACTION_TIMEOUT_S)
         except AmiError as exc:
             raise PbxRefused(f"channels not listed: {exc}") from None
         for item in getattr(result, "events", ()):
@@ -155,5 +148,4 @@ class ActionRunner:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-__all__ = ["WRAP_UP_REASON", "ActionRunner", "Desk", "PbxActions", "PbxRefused",
-           "state_interface"]
+__all__ = ["WRAP_UP_REASON", "ActionRunner", "Desk", "PbxActions", "PbxRefused"]

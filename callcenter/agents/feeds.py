@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 from callcenter.web import ws_close
 
 log = logging.getLogger(__name__)

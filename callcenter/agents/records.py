@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter import phones
 from callcenter.agents.models import AgentWrapupRow, PromisedCallbackRow
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 from callcenter.calls.models import CallRow
 from callcenter.complaints import schemas as complaint_schemas
 from callcenter.complaints import service as complaints

@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from callcenter.audit.models import AuditRow
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 
 
 def record(

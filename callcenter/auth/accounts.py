@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.audit.log import record, record_by_operator
 from callcenter.auth.models import AccountRow, SessionRow
 from callcenter.auth.passwords import hash_password
+from callcenter.auth.principal import Principal, Role
 from callcenter.auth.revocation import Revocation
-from callcenter.auth.roles import Principal, Role
 from callcenter.auth.schemas import AccountChange, NewAccount
 from callcenter.directory.models import AgentRow
 from callcenter.errors import Conflict, InvalidInput, NotFound

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from callcenter.auth.cache import TtlCache
 from callcenter.auth.models import AccountRow, ApiTokenRow, SessionRow
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.auth.secret import digest
 from callcenter.storage.database import Database
 

@@ -1,50 +1,13 @@
-"""Who is asking, and the check every endpoint makes (R28: each operator has their own login;
-what they may do depends on their role)."""
+"""The check every endpoint makes: the request's principal and `require(...)` (R28)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import wraps
 
 from aiohttp import web
 
-from callcenter.errors import CallcenterError
-
-
-class Role(StrEnum):
-    AGENT = "agent"
-    TECHNICIAN = "technician"
-    SUPERVISOR = "supervisor"
-    MANAGER = "manager"
-    ADMIN = "admin"
-
-
-ALL_ROLES: tuple[Role, ...] = tuple(Role)
-"""For endpoints every logged-in person may use; anonymous requests are still refused."""
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The authenticated account behind a request; `agent_id` links an agent to the directory."""
-
-    account_id: int
-    username: str
-    role: Role
-    agent_id: str | None = None
-    via: str = "session"  # "session" (cookie, pages) or "token" (integrations)
-
-
-class Unauthenticated(CallcenterError):
-    status = 401
-    error_id = "unauthenticated"
-
-
-class Forbidden(CallcenterError):
-    status = 403
-    error_id = "forbidden"
-
+from callcenter.auth.principal import ALL_ROLES, Forbidden, Principal, Role, Unauthenticated
 
 # A typed request key (aiohttp warns about plain strings); read it with `principal_of`.
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)
@@ -78,3 +41,7 @@ def require(*roles: Role) -> Callable[[Handler], Handler]:
         return checked
 
     return decorate
+
+
+__all__ = ["ALL_ROLES", "PRINCIPAL_KEY", "Forbidden", "Principal", "Role",
+           "Unauthenticated", "principal_of", "require"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from callcenter.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.errors import InvalidInput
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.@-]{1,80}$"

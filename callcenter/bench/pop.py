@@ -40,6 +40,8 @@ from typing import Any, TypeVar
 import aiohttp
 from aiohttp import web
 
+from callcenter.ami.actions import Action, set_variable
+from callcenter.ami.protocol import HeaderValue
 from callcenter.settings import Settings, database_url
 
 QUEUE = "bench-pop"
@@ -140,7 +142,7 @@ async def _prepare(service: ServiceThread, agents: list[Agent]) -> None:
     from argon2 import PasswordHasher
 
     from callcenter.auth import passwords
-    from callcenter.auth.roles import Role
+    from callcenter.auth.principal import Role
     from callcenter.auth.schemas import NewAccount
     from callcenter.auth.setup import AUTH
     from callcenter.directory.schemas import AgentSpec, QueueSpec
@@ -169,15 +171,15 @@ async def _prepare(service: ServiceThread, agents: list[Agent]) -> None:
     await app[AGENT_DESK].queues.refresh()
 
 
-async def _pbx(service: ServiceThread, name: str, headers: dict[str, str]) -> None:
+async def _pbx(service: ServiceThread, request: Action) -> None:
     from callcenter.pipeline import AMI_LINK
 
     app = service.app
     assert app is not None
-    await app[AMI_LINK].action(name, headers)
+    await app[AMI_LINK].action(request.name, request.headers)
 
 
-async def _originate(service: ServiceThread, calls: list[dict[str, str]],
+async def _originate(service: ServiceThread, calls: list[dict[str, HeaderValue]],
                      spacing_s: float) -> None:
     from callcenter.pipeline import AMI_LINK
 
@@ -323,7 +325,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
         for agent in agents:
             for name, value in ((f"RING_{agent.ext}", f"{args.ring_s:g}"),
                                 (f"TALK_{agent.ext}", f"{TALK_S:g}")):
-                await service.run(_pbx(service, "Setvar", {"Variable": name, "Value": value}))
+                await service.run(_pbx(service, set_variable(name, value)))
         timeout_s = args.ramp_s + 60
         clients = await _start_clients(base, agents, args.calls, timeout_s)
         await _gather_limited([_post(a, base, "/api/agent/login", {"queues": [QUEUE]})

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.complaints.models import ComplaintRow, ComplaintTransitionRow
 from callcenter.complaints.numbering import next_serial
 from callcenter.customers.fields import iso

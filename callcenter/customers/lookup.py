@@ -25,7 +25,7 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from callcenter.audit.log import entry, write
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 from callcenter.rules.deadlines import clock_state
 
 MAX_CANDIDATES = 20

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.customers.fields import iso
 from callcenter.customers.models import ContractRow, CustomerPhoneRow, CustomerRow, ProductRow
 from callcenter.customers.schemas import PhoneSpec

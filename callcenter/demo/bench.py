@@ -30,7 +30,7 @@ import aiohttp
 import asyncpg
 from sqlalchemy import text
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.auth.schemas import NewAccount, NewToken
 from callcenter.auth.setup import build_auth
 from callcenter.demo.people import UNUSED_MOBILE_PREFIX

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.customers.fields import iso
 from callcenter.customers.models import CustomerRow, ProductRow
 from callcenter.errors import InvalidInput, NotFound

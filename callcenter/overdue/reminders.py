@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 from callcenter.customers.fields import iso
 from callcenter.errors import NotFound
 from callcenter.hub import Hub, HubUnavailable

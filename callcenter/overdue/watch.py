@@ -27,7 +27,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.complaints.models import ComplaintRow
 from callcenter.customers.fields import iso
 from callcenter.hub import Hub

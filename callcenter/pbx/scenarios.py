@@ -15,13 +15,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from callcenter.ami import actions
+from callcenter.ami.actions import Action
+from callcenter.ami.protocol import HeaderValue
+
 
 class PbxActions(Protocol):
     """The part of the AMI link a scenario needs."""
 
-    async def action(self, name: str, headers: Mapping[str, str] | None = None) -> Any: ...
+    async def action(self, name: str, headers: Mapping[str, HeaderValue] | None = None
+                     ) -> Any: ...
 
-    def send_originate(self, headers: Mapping[str, str]) -> str: ...
+    def send_originate(self, headers: Mapping[str, HeaderValue]) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,28 +41,18 @@ class Caller:
     menu_s: float | None = None
     name: str = "Bench Caller"
 
-    def originate_headers(self, leg_id: str) -> dict[str, str]:
-        variables = []
+    def originate_headers(self, leg_id: str) -> dict[str, HeaderValue]:
+        variables = {}
         if self.patience_s is not None:
-            variables.append(f"PATIENCE={self.patience_s:g}")
+            variables["PATIENCE"] = f"{self.patience_s:g}"
         if self.queue_timeout_s is not None:
-            variables.append(f"QUEUE_TIMEOUT={self.queue_timeout_s:g}")
+            variables["QUEUE_TIMEOUT"] = f"{self.queue_timeout_s:g}"
         if self.menu_s is not None:
-            variables.append(f"MENU_SECONDS={self.menu_s:g}")
-        headers = {
-            "Channel": f"Local/{self.queue}@bench-inbound/n",
-            "Context": "bench-caller",
-            "Exten": "s",
-            "Priority": "1",
-            "CallerID": f'"{self.name}" <{self.number}>',
-            "ChannelId": leg_id,
-            "OtherChannelId": f"{leg_id}-2",
-            "Timeout": "30000",
-            "Async": "true",
-        }
-        if variables:
-            headers["Variable"] = ",".join(variables)
-        return headers
+            variables["MENU_SECONDS"] = f"{self.menu_s:g}"
+        return actions.originate(
+            f"Local/{self.queue}@bench-inbound/n", "bench-caller", "s", channel_id=leg_id,
+            timeout_s=30.0, caller_id=f'"{self.name}" <{self.number}>',
+            other_channel_id=f"{leg_id}-2", variables=variables)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,22 +60,19 @@ class MemberStep:
     """An agent logging in, pausing, resuming or logging out at `at_s` into the scenario."""
 
     at_s: float
-    action: str  # QueueAdd | QueuePause | QueueUnpause | QueueRemove
+    step: str  # log_in | pause | resume | log_out
     queue: str
     ext: str
     reason: str = ""
 
-    def headers(self) -> tuple[str, dict[str, str]]:
+    def request(self) -> Action:
         interface = f"Local/{self.ext}@bench-agents/n"
-        if self.action == "QueueAdd":
-            return "QueueAdd", {"Queue": self.queue, "Interface": interface,
-                                "MemberName": f"agent{self.ext}",
-                                "StateInterface": f"Local/{self.ext}@bench-agents"}
-        if self.action in ("QueuePause", "QueueUnpause"):
-            paused = "true" if self.action == "QueuePause" else "false"
-            return "QueuePause", {"Queue": self.queue, "Interface": interface,
-                                  "Paused": paused, "Reason": self.reason}
-        return "QueueRemove", {"Queue": self.queue, "Interface": interface}
+        if self.step == "log_in":
+            return actions.queue_add(self.queue, interface, f"agent{self.ext}")
+        if self.step in ("pause", "resume"):
+            return actions.queue_pause(interface, self.step == "pause", self.reason,
+                                       queue=self.queue)
+        return actions.queue_remove(self.queue, interface)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +148,11 @@ SCENARIOS: dict[str, Scenario] = {
             description="1201 logs in, pauses for a break, resumes, takes a call "
                         "(rings 2 s, talks 2 s), pauses for wrap-up and logs out",
             members=(
-                MemberStep(0.0, "QueueAdd", "bench-dynamic", "1201"),
-                MemberStep(1.0, "QueuePause", "bench-dynamic", "1201", "break"),
-                MemberStep(2.5, "QueueUnpause", "bench-dynamic", "1201"),
-                MemberStep(10.0, "QueuePause", "bench-dynamic", "1201", "wrap-up"),
-                MemberStep(12.0, "QueueRemove", "bench-dynamic", "1201"),
+                MemberStep(0.0, "log_in", "bench-dynamic", "1201"),
+                MemberStep(1.0, "pause", "bench-dynamic", "1201", "break"),
+                MemberStep(2.5, "resume", "bench-dynamic", "1201"),
+                MemberStep(10.0, "pause", "bench-dynamic", "1201", "wrap-up"),
+                MemberStep(12.0, "log_out", "bench-dynamic", "1201"),
             ),
         ),
         Scenario(
@@ -176,8 +168,9 @@ SCENARIOS: dict[str, Scenario] = {
 
 async def set_agents(pbx: PbxActions, agents: Mapping[str, tuple[str, str]]) -> None:
     for ext, (ring, talk) in agents.items():
-        await pbx.action("Setvar", {"Variable": f"RING_{ext}", "Value": ring})
-        await pbx.action("Setvar", {"Variable": f"TALK_{ext}", "Value": talk})
+        for variable in (actions.set_variable(f"RING_{ext}", ring),
+                         actions.set_variable(f"TALK_{ext}", talk)):
+            await pbx.action(variable.name, variable.headers)
 
 
 async def place_caller(pbx: PbxActions, caller: Caller) -> str:
@@ -191,8 +184,8 @@ async def place_caller(pbx: PbxActions, caller: Caller) -> str:
 
 async def member_step(pbx: PbxActions, step: MemberStep) -> None:
     await asyncio.sleep(step.at_s)
-    name, headers = step.headers()
-    await pbx.action(name, headers)
+    request = step.request()
+    await pbx.action(request.name, request.headers)
 
 
 async def run(pbx: PbxActions, scenarios: Sequence[Scenario], *, settle_s: float = 1.0) -> None:

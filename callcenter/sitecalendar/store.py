@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 from callcenter.errors import InvalidInput, NotFound
 from callcenter.rules.calendar import DayKind, SiteDay, SiteDays
 from callcenter.sitecalendar.models import CalendarDayRow, CalendarYearRow

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal
+from callcenter.auth.principal import Principal
 from callcenter.customers.fields import iso
 from callcenter.storage.types import UtcDateTime
 

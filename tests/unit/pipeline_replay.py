@@ -47,7 +47,7 @@ from callcenter.ami import snapshot as snapshot_module
 from callcenter.ami.frames import BANNER_PREFIX, FRAME_END, Frame, FrameParser
 from callcenter.ami.recorder import read_transcript
 from callcenter.app import create_app
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.calls.models import CallAgentLegRow, CallQueueVisitRow, CallRow
 from callcenter.directory.schemas import AgentSpec, QueueSpec
 from callcenter.directory.service import DirectoryService

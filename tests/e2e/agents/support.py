@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.directory.schemas import AgentSpec, QueueSpec
 from callcenter.directory.service import DirectoryService
 from tests.integration.auth.support import PASSWORD, add_account

@@ -19,7 +19,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from callcenter.app import create_app
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.complaints.models import ComplaintRow
 from callcenter.customers.models import CustomerRow
 from callcenter.followups.models import SurveyResultRow

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from callcenter.agents.setup import AGENT_DESK
 from callcenter.app import create_app
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.directory.schemas import AgentSpec
 from callcenter.directory.service import DirectoryService
 from callcenter.events import AgentRung

@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from callcenter.app import create_app
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.auth.schemas import NewToken
 from callcenter.auth.setup import build_auth
 from callcenter.directory.schemas import AgentSpec

@@ -16,7 +16,7 @@ from callcenter.agents.config import DeskSettings
 from callcenter.agents.figures import agent_today
 from callcenter.agents.models import AgentWrapupRow
 from callcenter.agents.service import AgentDeskService
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.calls.models import CallAgentLegRow, CallRow
 from callcenter.complaints.models import ComplaintRow
 from callcenter.customers.models import CustomerRow

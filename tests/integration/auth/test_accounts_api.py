@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from tests.integration.auth.conftest import audit_rows, log_in
 from tests.integration.auth.support import Client, bearer, issue_token
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from tests.integration.auth.support import Client, bearer, issue_token
 
 pytestmark = pytest.mark.integration

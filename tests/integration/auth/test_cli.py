@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.auth.setup import build_auth
 from callcenter.cli import main
 from callcenter.storage.database import open_database

@@ -8,8 +8,8 @@ import pytest
 
 from callcenter.app import create_app
 from callcenter.auth import login
+from callcenter.auth.principal import Role
 from callcenter.auth.ratelimit import Backoff
-from callcenter.auth.roles import Role
 from tests.conftest import service_settings
 from tests.integration.auth.conftest import AiohttpClient, audit_rows, log_in
 from tests.integration.auth.support import Client, add_account, bearer, issue_token

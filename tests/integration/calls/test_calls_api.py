@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from callcenter.app import create_app
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER
 from tests.conftest import service_settings
 from tests.integration.auth.conftest import audit_rows

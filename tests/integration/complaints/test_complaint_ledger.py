@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.complaints import service
 from callcenter.complaints.models import ComplaintCounterRow
 from callcenter.hub import MemoryHub

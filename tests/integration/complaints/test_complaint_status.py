@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from tests.integration.customers.support import Api, username
 
 pytestmark = pytest.mark.integration

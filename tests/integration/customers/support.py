@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from callcenter.app import create_app
 from callcenter.audit.models import AuditRow
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.storage.database import Database, open_database
 from tests.conftest import service_settings
 from tests.integration.auth.support import bearer, issue_token

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from callcenter.audit.models import AuditRow
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.calls.models import CallRow
 from callcenter.followups.models import SurveyResultRow
 from tests.integration.customers.support import Api, username

@@ -9,8 +9,9 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from callcenter.ami.protocol import HeaderValue
 from callcenter.events import LegHungUp, OriginateResult
-from dialer.engine import Dialer, HeaderValue
+from dialer.engine import Dialer
 from ivr_flows.channel import CallerHungUp
 
 HANG_UP = "hang-up"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.complaints import service as complaints
 from callcenter.customers import service as customers
 from callcenter.customers.models import CustomerPhoneRow, CustomerRow

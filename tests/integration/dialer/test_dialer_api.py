@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from callcenter.agents.models import PromisedCallbackRow
 from callcenter.app import create_app
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.followups.models import SurveyResultRow
 from callcenter.storage.database import Database
 from callcenter.web.keys import DATABASE

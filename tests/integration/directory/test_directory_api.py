@@ -5,7 +5,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from callcenter.app import create_app
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.calls.sla import RingRule
 from callcenter.web.keys import DIRECTORY
 from tests.conftest import service_settings

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.customers.models import CustomerRow
 from callcenter.orders import service
 from callcenter.rules.calendar import WorkingCalendar

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.complaints import service as complaints
 from callcenter.customers.models import CustomerRow
 from callcenter.hub import MemoryHub

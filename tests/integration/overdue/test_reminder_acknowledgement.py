@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.overdue import reminders
 from tests.integration.auth.support import bearer, issue_token
 from tests.integration.customers.support import Api, username

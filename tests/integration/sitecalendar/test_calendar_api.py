@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.rules.calendar import LAST_COVERED_YEAR
 from callcenter.sitecalendar.book import HORIZON_DAYS
 from tests.integration.customers.support import Api, username

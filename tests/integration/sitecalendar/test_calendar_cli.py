@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.cli import main
 from callcenter.sitecalendar import store
 from callcenter.storage import migrate

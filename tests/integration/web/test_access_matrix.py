@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 
 from callcenter.app import create_app
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from tests.conftest import service_settings
 from tests.integration.auth.support import Client, bearer, issue_token
 

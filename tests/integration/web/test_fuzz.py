@@ -28,7 +28,7 @@ import pytest
 
 from callcenter.auth.models import AccountRow, ApiTokenRow
 from callcenter.auth.passwords import hash_password
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.auth.secret import digest, new_api_token
 from callcenter.directory.models import AgentRow
 from callcenter.storage.database import open_database

@@ -11,7 +11,7 @@ from aiohttp.test_utils import make_mocked_request
 from callcenter.agents.config import load_desk_settings
 from callcenter.agents.feeds import Feeds
 from callcenter.agents.ws import origin_allowed
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.settings import SettingsError
 
 pytestmark = pytest.mark.unit

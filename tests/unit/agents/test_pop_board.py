@@ -11,7 +11,7 @@ import pytest
 
 from callcenter.agents.feeds import Client, Feeds
 from callcenter.agents.pops import Pop, PopBoard
-from callcenter.auth.roles import Principal, Role
+from callcenter.auth.principal import Principal, Role
 from callcenter.events import (
     AgentAnswered,
     AgentCallCompleted,

@@ -17,6 +17,7 @@ from callcenter.agents.feeds import Feeds
 from callcenter.agents.pops import Pop
 from callcenter.agents.presence import PresenceTracker
 from callcenter.agents.wrapup import WrapupDesk
+from callcenter.ami.protocol import HeaderValue
 from callcenter.events import MemberAdded, MemberPaused
 
 pytestmark = pytest.mark.unit
@@ -26,13 +27,13 @@ IFACE = "PJSIP/5001"
 
 class FakePbx:
     def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, str]]] = []
+        self.sent: list[tuple[str, dict[str, HeaderValue]]] = []
 
-    async def action(self, name: str, headers: Mapping[str, str] | None = None, *,
+    async def action(self, name: str, headers: Mapping[str, HeaderValue] | None = None, *,
                      timeout: float | None = None) -> Any:  # noqa: ASYNC109
         self.sent.append((name, dict(headers or {})))
 
-    def send_originate(self, headers: Mapping[str, str]) -> str:
+    def send_originate(self, headers: Mapping[str, HeaderValue]) -> str:
         return "x"
 
 

@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 
-from callcenter.auth.roles import Role
+from callcenter.auth.principal import Role
 from callcenter.auth.schemas import parse_account_change, parse_login, parse_new_account
 from callcenter.errors import InvalidInput
 

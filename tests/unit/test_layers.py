@@ -1,0 +1,92 @@
+"""What may reach for what, checked on the source: a rule broken fails the build.
+
+AMI words stay in `callcenter/ami/`: every action the product sends is a named helper there
+(`callcenter.ami.actions`), so nothing outside builds an action by name or by header dict.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("callcenter", "dialer", "ivr_flows", "agent_ui")
+AMI_PACKAGE = ROOT / "callcenter" / "ami"
+AMI_HEADERS = frozenset({"Action", "Queue", "Interface", "MemberName", "StateInterface",
+                         "Paused", "Channel", "Context", "Exten", "Priority", "ChannelId",
+                         "OtherChannelId", "Variable", "CallerID", "Timeout", "Async"})
+
+
+def _modules() -> Iterator[Path]:
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if AMI_PACKAGE not in path.parents and "migrations" not in path.parts:
+                yield path
+
+
+def ami_action_sites(source: str) -> list[str]:
+    """Places in `source` that build an AMI action: an `.action("Name", ...)` call, or a
+    dict literal with two or more AMI header names as keys."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("action", "submit") and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            found.append(f"line {node.lineno}: .{node.func.attr}({node.args[0].value!r})")
+        elif isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+            if len(keys & AMI_HEADERS) >= 2:
+                found.append(f"line {node.lineno}: headers {sorted(keys & AMI_HEADERS)}")
+    return found
+
+
+def test_no_module_outside_the_ami_package_builds_an_ami_action() -> None:
+    offenders = {str(path.relative_to(ROOT)): sites for path in _modules()
+                 if (sites := ami_action_sites(path.read_text(encoding="utf-8")))}
+    assert offenders == {}
+
+
+def test_the_action_check_finds_a_header_dict_and_a_named_action() -> None:
+    source = ('async def f(link):\n'
+              '    await link.action("QueuePause", {"Interface": "x", "Paused": "true"})\n')
+    assert ami_action_sites(source) == ["line 2: .action('QueuePause')",
+                                        "line 2: headers ['Interface', 'Paused']"]
+
+
+FRAMEWORK_FREE = ("callcenter.calls", "callcenter.rules", "callcenter.events",
+                  "callcenter.auth.principal")
+
+
+def _framework_free_modules() -> list[str]:
+    names = []
+    for prefix in FRAMEWORK_FREE:
+        path = ROOT.joinpath(*prefix.split("."))
+        if path.is_dir():
+            names += [f"{prefix}.{p.stem}" for p in sorted(path.glob("*.py"))
+                      if p.stem not in ("__init__", "http")]
+        else:
+            names.append(prefix)
+    return names
+
+
+def test_the_domain_core_reaches_no_web_framework_through_its_imports() -> None:
+    """Calls, rules, events and the principal are plain Python: importing any of them
+    (their HTTP modules aside) must not load aiohttp."""
+    script = ("import importlib, sys\n"
+              f"for name in {_framework_free_modules()!r}:\n"
+              "    importlib.import_module(name)\n"
+              "    if 'aiohttp' in sys.modules:\n"
+              "        print(name)\n"
+              "        break\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.strip() == ""
