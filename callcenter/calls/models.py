@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter.storage.base import Base
@@ -54,6 +54,11 @@ class CallRow(Base):
     # from the start (the card the agent dialled from).
     outcome: Mapped[str | None] = mapped_column(Text)
     customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # A call taken over from the PBX's lists after it started (a service restart or a lost
+    # link); `precision` maps each of its inexact figures to "second" or "unknown" (NULL:
+    # every figure is exact). See `model.FinishedCall`.
+    adopted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    precision: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     visits: Mapped[list[CallQueueVisitRow]] = relationship(
         order_by="CallQueueVisitRow.seq", lazy="raise", cascade="all, delete-orphan"

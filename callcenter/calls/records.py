@@ -96,7 +96,9 @@ def finished_call(
             stop = left if left is not None else ended
         wait_s = seconds(call.queued_at, stop)
         caller_rings = rule.rings(wait_s)
-        if call.answered_at is not None:
+        if "wait_s" in call.precision:
+            within = None  # adopted mid-wait: whole seconds cannot tell 15.0 s from 15.1 s
+        elif call.answered_at is not None:
             within = rule.within(wait_s)
         elif not call.interrupted:
             within = False
@@ -131,6 +133,8 @@ def finished_call(
         legs=_legs(call, rule, resolve_agent, ended),
         direction=call.direction,
         customer_id=call.customer_id,
+        adopted=call.adopted,
+        precision=tuple(sorted(call.precision.items())),
     )
 
 
@@ -145,7 +149,7 @@ def _answering_interface(call: CallState) -> str | None:
 def _talk_s(call: CallState, ended: float) -> float | None:
     if call.direction is Direction.OUTBOUND:  # from the customer's answer to the end
         return seconds(call.answered_at, ended) if call.answered_at is not None else None
-    if call.answered_leg is None:
+    if call.answered_leg is None or "talk_s" in call.precision:
         return None
     total = 0.0
     for leg in call.legs.values():
@@ -181,6 +185,7 @@ def _legs(
     return tuple(
         _leg(leg, rule, resolve_agent, ended, answerer_rings.get(leg.visit.seq))
         for leg in call.legs.values()
+        if not leg.adopted  # its ring is unknown: the call's precision says `legs`
     )
 
 
@@ -225,7 +230,7 @@ def live_call(call: CallState, *, ended: bool = False) -> LiveCall:
     elif answered is not None and answered.talk_end is None:
         phase = Phase.TALKING
     elif visit is None:
-        phase = Phase.MENU
+        phase = Phase.MENU if answered is None else Phase.AFTER_QUEUE  # adopted, talk over
     elif visit.result is None and visit.abandoned_at is None:
         phase = Phase.RINGING if ringing else Phase.WAITING
     else:

@@ -16,6 +16,7 @@ from callcenter.calls.model import (
     FinishedCall,
     LegEnd,
     QueueVisit,
+    TimePrecision,
     VisitResult,
 )
 from callcenter.calls.models import CallAgentLegRow, CallQueueVisitRow, CallRow
@@ -44,6 +45,8 @@ def call_values(call: FinishedCall) -> dict[str, Any]:
         "interrupted": call.interrupted,
         "direction": call.direction.value,
         "customer_id": call.customer_id,
+        "adopted": call.adopted,
+        "precision": {name: p.value for name, p in call.precision} or None,
     }
 
 
@@ -109,6 +112,9 @@ def finished_call(
         legs=tuple(_leg(leg) for leg in legs or ()),
         direction=Direction(row.direction),
         customer_id=row.customer_id,
+        adopted=row.adopted,
+        precision=tuple(sorted((name, TimePrecision(p)) for name, p in
+                               (row.precision or {}).items())),
     )
 
 
