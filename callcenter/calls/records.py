@@ -247,7 +247,11 @@ def live_call(call: CallState, *, ended: bool = False) -> LiveCall:
         position=visit.position if visit else None,
         ringing=ringing,
         answered_ts=call.answered_at,
-        answered_interface=_answering_interface(call) if call.answered_at is not None else None,
+        answered_interface=(
+            _answering_interface(call)
+            if call.answered_at is not None or answered is not None  # adopted: time unknown
+            else None
+        ),
         in_doubt=call.doubt_ts is not None,
         direction=call.direction,
     )
