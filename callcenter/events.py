@@ -207,7 +207,9 @@ class DtmfReceived(CallEvent):
 
 
 # Snapshot records: the PBX's answer to a resync (QueueStatus, CoreShowChannels). They are
-# not events in time; trackers use them to drop live state that ended while the link was down.
+# not events in time; trackers use them to drop live state that ended while the link was down
+# and to adopt what started while no service was listening. Their ages (`wait_s`,
+# `duration_s`) are whole seconds: the PBX counts them in time_t.
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +231,7 @@ class QueueEntrySnapshot:
     position: int
     wait_s: float
     caller_num: str
+    caller_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +244,21 @@ class QueueSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class ChannelSnapshot:
+    """One CoreShowChannel item. `application`/`app_data` say what the channel runs now (a
+    caller in a queue runs `Queue` with the queue's name first, even once bridged to the
+    agent), `bridge_id` is set while it is bridged (answered), `duration_s` is its age in
+    whole seconds (None when the PBX did not say)."""
+
     call_id: str
     leg_id: str
     channel: str
     state: str
+    caller_num: str = ""
+    caller_name: str = ""
+    application: str = ""
+    app_data: str = ""
+    duration_s: int | None = None
+    bridge_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

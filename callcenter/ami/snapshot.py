@@ -43,6 +43,12 @@ def channel_snapshots(
                     leg_id=f["Uniqueid"],
                     channel=f["Channel"],
                     state=f.get("ChannelStateDesc", ""),
+                    caller_num=_number(f.get("CallerIDNum", "")),
+                    caller_name=_number(f.get("CallerIDName", "")),
+                    application=f.get("Application", ""),
+                    app_data=f.get("ApplicationData", ""),
+                    duration_s=_duration(f.get("Duration", "")),
+                    bridge_id=f.get("BridgeId", ""),
                 )
             )
         except KeyError as exc:
@@ -135,15 +141,29 @@ def _member(f: Frame) -> QueueMemberSnapshot:
 
 def _entry(f: Frame, call_of: dict[str, str]) -> QueueEntrySnapshot:
     leg = f["Uniqueid"]
-    caller = f.get("CallerIDNum", "")
     return QueueEntrySnapshot(
         queue=f["Queue"],
         call_id=f.get("Linkedid") or call_of.get(leg, leg),
         leg_id=leg,
         position=int(f["Position"]),
         wait_s=float(f.get("Wait", "0")),
-        caller_num="" if caller == "<unknown>" else caller,
+        caller_num=_number(f.get("CallerIDNum", "")),
+        caller_name=_number(f.get("CallerIDName", "")),
     )
+
+
+def _number(value: str) -> str:
+    """Caller ID as given, except the PBX's placeholder for none."""
+    return "" if value == "<unknown>" else value
+
+
+def _duration(value: str) -> int | None:
+    """CoreShowChannel's `Duration` (HH:MM:SS, whole seconds) → seconds; None if absent."""
+    try:
+        hours, minutes, secs = (int(part) for part in value.split(":"))
+    except ValueError:
+        return None
+    return hours * 3600 + minutes * 60 + secs
 
 
 def _malformed(counters: Counters | None, name: str, exc: Exception) -> None:

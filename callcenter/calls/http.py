@@ -84,6 +84,7 @@ def call_json(call: FinishedCall) -> dict[str, Any]:
         for v in call.visits
     ]
     data["legs"] = [_leg_json(leg) for leg in call.legs]
+    data["precision"] = dict(call.precision)
     return data
 
 
@@ -93,8 +94,9 @@ def _figure_json(figure: Figure) -> dict[str, Any]:
 
 
 def service_level_json(level: ServiceLevel) -> dict[str, Any]:
-    counts = {k: getattr(level, k) for k in ("listed", "interrupted", "offered", "answered",
-                                             "answered_within", "abandoned", "short_abandons")}
+    counts = {k: getattr(level, k) for k in ("listed", "interrupted", "adopted", "offered",
+                                             "answered", "answered_within", "abandoned",
+                                             "short_abandons")}
     return {**counts, "standard": _figure_json(level.standard),
             "excluding_short_abandons": _figure_json(level.excluding_short_abandons)}
 

@@ -72,6 +72,14 @@ class LegEnd(StrEnum):
     INTERRUPTED = "interrupted"  # still ringing when the PBX failed
 
 
+class TimePrecision(StrEnum):
+    """How well an adopted call's figure is known (see `FinishedCall.adopted`). A figure not
+    listed is as exact as the PBX's event timestamps."""
+
+    SECOND = "second"  # derived from the PBX's whole-second ages (Wait, Duration): ±1 s
+    UNKNOWN = "unknown"  # it happened before adoption and the PBX does not say; stored empty
+
+
 @dataclass(frozen=True, slots=True)
 class QueueVisit:
     """One stay of the caller in one queue; a call may pass through several."""
@@ -124,6 +132,13 @@ class FinishedCall:
     `rule` is the R1 rule the call was judged by (that of its first queue when it ended), kept
     with the call so that every verdict on it, later ones included, goes by that rule and a
     queue's rule edited since never re-judges it. None for an outbound call: no rule judges it.
+    `adopted` marks a call that was already in progress when the service (re)connected to
+    the PBX: it was taken over from the PBX's own lists rather than followed from its first
+    event. `precision` names each figure of such a call that is not exact (field name →
+    TimePrecision): whole-second when derived from the PBX's `Wait`/`Duration`, unknown
+    (and left empty) when it happened before adoption and the PBX cannot tell, e.g. when an
+    agent answered a call that was already talking. `legs: unknown` says that agent rings
+    before adoption are not listed.
     """
 
     call_id: str
@@ -150,15 +165,31 @@ class FinishedCall:
     direction: Direction = Direction.INBOUND
     customer_id: int | None = None
     rule: RingRule | None = None
+    adopted: bool = False
+    precision: tuple[tuple[str, TimePrecision], ...] = ()
 
     @property
     def offered(self) -> bool:
-        """R1 "offered": the call entered a queue (interrupted calls are removed separately)."""
-        return bool(self.visits) or self.queued_at is not None
+        """R1 "offered": the call entered a queue (interrupted calls are removed separately).
+        A call adopted while already talking to an agent entered one at an unknown time."""
+        return bool(self.visits) or self.queued_at is not None or (
+            self.adopted and self.queue is not None and self.direction is Direction.INBOUND
+        )
 
     @property
     def answered(self) -> bool:
-        return self.answered_at is not None
+        """An agent (or, outbound, the customer) answered; an adopted call may have been
+        answered at a time nobody knows (`answered_at` empty)."""
+        return self.answered_at is not None or self.exit_reason is ExitReason.ANSWERED
+
+    def precision_of(self, figure: str) -> TimePrecision | None:
+        """How inexact `figure` is, or None when it is exact."""
+        return dict(self.precision).get(figure)
+
+    @property
+    def wait_exact(self) -> bool:
+        """The caller's R1 wait is measured from PBX timestamps (not adopted mid-wait)."""
+        return self.precision_of("wait_s") is None
 
     @property
     def abandoned(self) -> bool:
@@ -207,5 +238,6 @@ __all__ = [
     "LiveCall",
     "Phase",
     "QueueVisit",
+    "TimePrecision",
     "VisitResult",
 ]

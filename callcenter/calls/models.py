@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter.storage.base import Base
@@ -60,6 +60,11 @@ class CallRow(Base):
     # call, which no rule judges): every later verdict on the call goes by it.
     rule_max_rings: Mapped[int | None] = mapped_column(Integer)
     rule_ring_cycle_s: Mapped[float | None] = mapped_column(Float)
+    # A call taken over from the PBX's lists after it started (a service restart or a lost
+    # link); `precision` maps each of its inexact figures to "second" or "unknown" (NULL:
+    # every figure is exact). See `model.FinishedCall`.
+    adopted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    precision: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     visits: Mapped[list[CallQueueVisitRow]] = relationship(
         order_by="CallQueueVisitRow.seq", lazy="raise", cascade="all, delete-orphan"

@@ -97,7 +97,9 @@ def finished_call(
             stop = left if left is not None else ended
         wait_s = seconds(call.queued_at, stop)
         caller_rings = rule.rings(wait_s)
-        if call.answered_at is not None:
+        if "wait_s" in call.precision:
+            within = None  # adopted mid-wait: whole seconds cannot tell 15.0 s from 15.1 s
+        elif call.answered_at is not None:
             within = rule.within(wait_s)
         elif not call.interrupted:
             within = False
@@ -133,6 +135,8 @@ def finished_call(
         direction=call.direction,
         customer_id=call.customer_id,
         rule=rule if call.direction is Direction.INBOUND else None,
+        adopted=call.adopted,
+        precision=tuple(sorted(call.precision.items())),
     )
 
 
@@ -147,7 +151,7 @@ def _answering_interface(call: CallState) -> str | None:
 def _talk_s(call: CallState, ended: float) -> float | None:
     if call.direction is Direction.OUTBOUND:  # from the customer's answer to the end
         return seconds(call.answered_at, ended) if call.answered_at is not None else None
-    if call.answered_leg is None:
+    if call.answered_leg is None or "talk_s" in call.precision:
         return None
     total = 0.0
     for leg in call.legs.values():
@@ -183,6 +187,7 @@ def _legs(
     return tuple(
         _leg(leg, rule, resolve_agent, ended, answerer_rings.get(leg.visit.seq))
         for leg in call.legs.values()
+        if not leg.adopted  # its ring is unknown: the call's precision says `legs`
     )
 
 
@@ -227,7 +232,7 @@ def live_call(call: CallState, *, ended: bool = False) -> LiveCall:
     elif answered is not None and answered.talk_end is None:
         phase = Phase.TALKING
     elif visit is None:
-        phase = Phase.MENU
+        phase = Phase.MENU if answered is None else Phase.AFTER_QUEUE  # adopted, talk over
     elif visit.result is None and visit.abandoned_at is None:
         phase = Phase.RINGING if ringing else Phase.WAITING
     else:
@@ -244,7 +249,11 @@ def live_call(call: CallState, *, ended: bool = False) -> LiveCall:
         position=visit.position if visit else None,
         ringing=ringing,
         answered_ts=call.answered_at,
-        answered_interface=_answering_interface(call) if call.answered_at is not None else None,
+        answered_interface=(
+            _answering_interface(call)
+            if call.answered_at is not None or answered is not None  # adopted: time unknown
+            else None
+        ),
         in_doubt=call.doubt_ts is not None,
         direction=call.direction,
     )

@@ -16,6 +16,7 @@ from callcenter.calls.model import (
     FinishedCall,
     LegEnd,
     QueueVisit,
+    TimePrecision,
     VisitResult,
 )
 from callcenter.calls.models import CallAgentLegRow, CallQueueVisitRow, CallRow
@@ -47,6 +48,8 @@ def call_values(call: FinishedCall) -> dict[str, Any]:
         "customer_id": call.customer_id,
         "rule_max_rings": call.rule.max_rings if call.rule is not None else None,
         "rule_ring_cycle_s": call.rule.ring_cycle_s if call.rule is not None else None,
+        "adopted": call.adopted,
+        "precision": {name: p.value for name, p in call.precision} or None,
     }
 
 
@@ -113,6 +116,9 @@ def finished_call(
         direction=Direction(row.direction),
         customer_id=row.customer_id,
         rule=_rule(row),
+        adopted=row.adopted,
+        precision=tuple(sorted((name, TimePrecision(p)) for name, p in
+                               (row.precision or {}).items())),
     )
 
 

@@ -108,10 +108,16 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class ServiceLevel:
-    """R1 figures for a set of calls: the rule's own and the short-abandon variant side by side."""
+    """R1 figures for a set of calls: the rule's own and the short-abandon variant side by side.
+
+    `adopted` counts the calls taken over mid-wait or mid-talk (a service restart, a lost
+    link) whose wait is known to the whole second at best: like interrupted calls they are
+    listed and kept out of both figures, since a whole second cannot tell 15.0 s from 15.1 s.
+    """
 
     listed: int
     interrupted: int
+    adopted: int
     offered: int
     answered: int
     answered_within: int
@@ -140,8 +146,10 @@ def service_level(
     that ended after it, and the figure agrees with the call list and with the agents' own
     figures. `rule_for` names the rule only when no offered call carries one (nothing
     offered, or records built without a rule).
+
+    An offered call adopted with an inexact wait is counted apart (`adopted`), not judged.
     """
-    listed = interrupted = offered = answered = within = abandoned = short = 0
+    listed = interrupted = adopted = offered = answered = within = abandoned = short = 0
     rules: set[RingRule] = set()
     for call in calls:
         listed += 1
@@ -149,6 +157,9 @@ def service_level(
             interrupted += 1
             continue
         if not call.offered:
+            continue
+        if not call.wait_exact:
+            adopted += 1
             continue
         offered += 1
         rules.add(call.rule if call.rule is not None else rule_for(call.queue))
@@ -171,6 +182,7 @@ def service_level(
     return ServiceLevel(
         listed=listed,
         interrupted=interrupted,
+        adopted=adopted,
         offered=offered,
         answered=answered,
         answered_within=within,
@@ -212,10 +224,13 @@ def breaches(calls: Iterable[FinishedCall], *, rule_for: RuleFor | None = None) 
     `let_ring` lists the agent legs that rang without answering, except ring-all legs that
     stopped because a colleague answered within the rule (R1: those agents did not miss,
     which each leg's stored `missed` says).
+
+    A call adopted with an inexact wait is no breach: its rings are not known to the second.
     """
     found: list[Breach] = []
     for call in calls:
-        if call.interrupted or not call.offered or call.caller_rings is None:
+        if (call.interrupted or not call.offered or call.caller_rings is None
+                or not call.wait_exact):
             continue
         if call.answered:
             late = call.within_rule is False

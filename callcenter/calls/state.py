@@ -8,7 +8,7 @@ second time. Times are PBX epoch seconds (floats keep the hot path cheap).
 
 from __future__ import annotations
 
-from callcenter.calls.model import Direction, LegEnd, VisitResult
+from callcenter.calls.model import Direction, LegEnd, TimePrecision, VisitResult
 
 # QUEUESTATUS values after Queue() returns (R4 exit reasons). FULL and JOIN* mean the caller
 # was refused at the door: the call still counts as offered, the queue failed it.
@@ -40,9 +40,11 @@ HANGUP_AFTER_ABANDON_S = 1.0
 
 class LegState:
     """One agent phone ringing for the call. `ended_at` set with `end` None = cancelled by
-    the queue, cause decided when the visit's fate is known."""
+    the queue, cause decided when the visit's fate is known. An `adopted` leg was already
+    talking when the call was adopted: its ring and answer times are unknown."""
 
     __slots__ = (
+        "adopted",
         "answer_ts",
         "answered",
         "end",
@@ -70,6 +72,7 @@ class LegState:
         self.answer_ts: float | None = None
         self.answered = False
         self.talk_end: float | None = None
+        self.adopted = False
 
 
 class VisitState:
@@ -124,9 +127,13 @@ class VisitState:
 class CallState:
     """One call from the hotline's door to the caller's hang-up (R4), or an outbound call
     from the agent's answer of their click-to-dial to their hang-up (`leg_id` is then the
-    agent's leg, `caller_*` the customer's number)."""
+    agent's leg, `caller_*` the customer's number).
+
+    An `adopted` call was taken over from the PBX's lists after it had started; `precision`
+    names its figures that are whole-second or unknown (see `model.FinishedCall`)."""
 
     __slots__ = (
+        "adopted",
         "agent_interface",
         "answered_at",
         "answered_leg",
@@ -145,6 +152,7 @@ class CallState:
         "last_ts",
         "leg_id",
         "legs",
+        "precision",
         "queued_at",
         "via_hotline",
         "visits",
@@ -182,6 +190,8 @@ class CallState:
         self.agent_interface: str | None = None
         self.customer_id: int | None = None
         self.dial_status: str | None = None
+        self.adopted = False
+        self.precision: dict[str, TimePrecision] = {}
 
     def customer_dial_ended(self, ts: float, status: str) -> None:
         """Outbound: the agent's leg stopped dialling the customer (ANSWER, BUSY, CANCEL...)."""

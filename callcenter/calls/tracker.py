@@ -14,7 +14,12 @@ It runs inside the AMI event pump, so `on_event` is synchronous, does no I/O and
 dictionary look-ups per event. Link trouble is handled the way the PBX tells it: a lost link
 puts calls "in doubt", and the snapshot taken after reconnecting decides which of them are
 still there; the others were cut off and are recorded as interrupted (R1: listed, kept out of
-the figures).
+the figures). The same snapshot, on start-up and after every reconnect, adopts the calls in
+progress that the tracker does not know (`adoption`), so that a call that was up while the
+service started, restarted or reconnected is registered once when it ends (R4).
+
+The service stopping is none of the PBX's doing: calls in progress then are neither
+finished nor written as interrupted. They stay up on the PBX, and the next start adopts them.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from callcenter import phones
+from callcenter.calls.adoption import adoptions
 from callcenter.calls.model import Direction, FinishedCall, LiveCall
 from callcenter.calls.records import finished_call, live_call
 from callcenter.calls.sla import RuleFor
@@ -147,6 +153,19 @@ class CallTracker:
             cut_at = call.doubt_ts if call.doubt_ts is not None else snapshot.ts
             log.warning("call %s gone from the PBX after a resync: interrupted", call.call_id)
             self._finish(call, max(cut_at, call.last_ts), interrupted=True)
+        self._adopt(snapshot)
+
+    def _adopt(self, snapshot: PbxSnapshot) -> None:
+        """Take over the calls in progress that started while nobody was listening."""
+        for adoption in adoptions(snapshot, self._knows):
+            call = adoption.call
+            self._set_caller(call, adoption.caller_num, adoption.caller_name)
+            self._live[call.call_id] = call
+            log.info("call %s in progress on the PBX adopted", call.call_id)
+            self._changed(call)
+
+    def _knows(self, call_id: str) -> bool:
+        return call_id in self._live or call_id in self._finished
 
     def on_link_lost(self, ts: float) -> None:
         """Events may be missing from here on: live calls are in doubt until the snapshot."""

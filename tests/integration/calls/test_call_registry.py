@@ -19,6 +19,13 @@ from callcenter.calls.sla import RingRule
 from callcenter.storage import migrate
 from callcenter.storage.database import Database, open_database
 from tests.unit.calls.script import T0, Call, Dial, Harness
+from tests.unit.calls.test_call_adoption import (
+    TALKING,
+    WAITING,
+    Service,
+    hangup,
+    recorded_snapshot,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -271,3 +278,22 @@ async def test_stop_flushes_what_is_buffered(db: Database) -> None:
     await writer.stop()
     assert writer.backlog == 0
     assert await count(db, CallRow) == 6
+
+
+async def test_adopted_calls_come_back_adopted_with_their_precision_and_counted_apart(
+    db: Database,
+) -> None:
+    service = Service()
+    snapshot = recorded_snapshot()
+    service.tracker.on_snapshot(snapshot)
+    service.tracker.on_event(hangup(snapshot, WAITING, after_s=2))
+    service.tracker.on_event(hangup(snapshot, TALKING, after_s=9))
+    registry = CallRegistry(db)
+    assert await registry.write(service.finished) == 2
+    since = datetime.fromtimestamp(snapshot.ts - 60, UTC)
+    back = sorted(await registry.fetch_calls(since, since + timedelta(hours=1)),
+                  key=lambda c: c.call_id)
+    assert back == sorted(service.finished, key=lambda c: c.call_id)
+    assert [call.adopted for call in back] == [True, True]
+    level = await registry.service_level(since, since + timedelta(hours=1))
+    assert (level.listed, level.adopted, level.offered) == (2, 2, 0)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from callcenter.ami.counters import Counters
@@ -59,3 +62,23 @@ def test_garbled_item_is_left_out_and_counted() -> None:
 def test_entry_whose_channel_is_unknown_uses_its_own_uniqueid() -> None:
     snapshot = build_snapshot(QUEUE_STATUS, [], ts=1.0)
     assert [e.call_id for e in snapshot.queues[0].entries] == ["c1;2", "c2;2"]
+
+
+def test_recorded_channels_carry_age_bridge_application_and_caller() -> None:
+    recorded = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "ami" / "resync"
+                           / "bench_q5_one_talking_one_waiting.json").read_text("utf-8"))
+    snapshot = build_snapshot(recorded["QueueStatus"], recorded["CoreShowChannels"], ts=1.0)
+    callers = {c.leg_id: c for c in snapshot.channels if c.application == "Queue"}
+    talking = callers["bench-7439fd6809924410-2"]
+    assert (talking.duration_s, talking.app_data.split(",")[0]) == (6, "bench-q5")
+    assert (talking.caller_num, talking.caller_name) == ("13900000031", "Bench Caller")
+    agent = next(c for c in snapshot.channels if c.application == "AppQueue")
+    assert agent.bridge_id == talking.bridge_id != ""
+    assert callers["bench-8749952f189f4228-2"].bridge_id == ""
+    (entry,) = snapshot.queues[0].entries
+    assert (entry.wait_s, entry.caller_name) == (5.0, "Bench Caller")
+
+
+def test_duration_missing_or_garbled_is_unknown_not_zero() -> None:
+    snapshot = build_snapshot([], [{**CHANNELS[0], "Duration": "later"}, CHANNELS[1]], ts=1.0)
+    assert [c.duration_s for c in snapshot.channels] == [None, None]
