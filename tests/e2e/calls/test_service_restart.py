@@ -10,13 +10,9 @@ in the test's queue, and the caller leg's Hangup), never from the service.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +29,7 @@ from callcenter.storage import migrate
 from callcenter.storage.database import open_database
 from tests.e2e.conftest import eventually
 from tests.e2e.dialer.conftest import free_port
+from tests.e2e.service_process import Service
 
 pytestmark = pytest.mark.e2e
 
@@ -65,37 +62,6 @@ class PbxCalls:
 
     def on_link_lost(self, ts: float) -> None:
         self.link_lost = True  # the PBX-side count would be incomplete
-
-
-class Service:
-    """`callcenter serve` in a child process, logging to a file in the test's directory."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "callcenter", "serve"],
-                                            env=self.env, stdout=out, stderr=out)
-
-    def stop(self, sig: int) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=20)
-
-    async def connected(self) -> bool:
-        """/health says the PBX link is up (logged in and resynced)."""
-        url = f"http://127.0.0.1:{self.env['CALLCENTER_HTTP_PORT']}/health"
-
-        def get() -> bool:
-            try:
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    return bool(json.load(response)["pbx"].get("ok"))
-            except OSError:
-                return False
-
-        return await asyncio.to_thread(get)
 
 
 @pytest.fixture

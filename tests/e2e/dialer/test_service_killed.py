@@ -13,8 +13,6 @@ import asyncio
 import itertools
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,29 +27,12 @@ from dialer.models import DialerAttemptRow, DialerJobRow
 from tests.e2e.conftest import eventually
 from tests.e2e.dialer import customers
 from tests.e2e.dialer.conftest import dialer_env, free_port
+from tests.e2e.service_process import Service
 from tests.integration.dialer.support import add_customer, returned_order
 
 pytestmark = pytest.mark.e2e
 
 NUMBERS = [f"1390000300{n}" for n in range(1, 7)]
-
-
-class Service:
-    """`callcenter serve` in a child process, logging to a file in the test's directory."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "callcenter", "serve"],
-                                            env=self.env, stdout=out, stderr=out)
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=20)
 
 
 @pytest.fixture
@@ -63,7 +44,7 @@ def service(dialer_customers: str, tmp_path: Path) -> Iterator[Service]:
            **dialer_env(CALLCENTER_DIALER_MAX_ATTEMPTS="3")}
     running = Service(env, tmp_path / "service.log")
     yield running
-    running.kill(signal.SIGTERM)
+    running.stop(signal.SIGTERM)
 
 
 async def _seed(db: Database) -> None:
@@ -93,7 +74,7 @@ async def test_service_killed_mid_campaign_dials_no_job_twice(service: Service,
             return sum(1 for a in await _attempts(db) if a.answers and a.outcome is None) >= 3
 
         await eventually(mid_survey, timeout_s=60, what="three surveys under way")
-        service.kill()  # SIGKILL: no clean-up of any kind
+        service.stop()  # SIGKILL: no clean-up of any kind
         in_flight = {a.channel_id for a in await _attempts(db) if a.outcome is None}
         assert len(in_flight) >= 3
 
