@@ -32,7 +32,7 @@ from callcenter.hub import Hub, MemoryHub, RedisHub
 from callcenter.orders import http as orders_http
 from callcenter.overdue import http as overdue_http
 from callcenter.overdue.watch import watch_context
-from callcenter.pipeline import pbx_pipeline
+from callcenter.pipeline import live_state_context, pbx_pipeline
 from callcenter.settings import Settings
 from callcenter.sitecalendar import http as calendar_http
 from callcenter.sitecalendar.book import calendar_context
@@ -93,8 +93,9 @@ def create_app(settings: Settings) -> web.Application:
     app[TRUSTED_PROXIES] = TrustedProxies.parse(settings.trusted_proxies)
     app[RECONCILE_REPORTS] = []
     app.cleanup_ctx.extend([_database, _hub, _directory, calendar_context, auth_context,
+                            live_state_context,  # the views below listen to it
                             agent_desk_context,
-                            dialer_context,  # before pbx_pipeline: an AMI consumer
+                            dialer_context,  # before pbx_pipeline, which gives it the link
                             pbx_pipeline, watch_context()])
     for module in HTTP_MODULES:
         app.router.add_routes(module.routes)

@@ -1,4 +1,4 @@
-"""The PBX event pipeline: AMI link → trackers (live state) → registry writer and hub.
+"""The PBX event pipeline: AMI link → the live-state owner → registry writer, hub, views.
 
 Events are applied to live state synchronously, in arrival order; everything that needs I/O
 (database writes, pub/sub) happens in tasks fed from memory, so a slow database never
@@ -17,6 +17,7 @@ from aiohttp import web
 
 from callcenter.agents.setup import AGENT_DESK
 from callcenter.ami import AmiLink
+from callcenter.calls.changes import Change, new_picture
 from callcenter.calls.model import LiveCall
 from callcenter.calls.registry import CallRegistry, RegistryWriter
 from callcenter.calls.tracker import CallTracker
@@ -46,11 +47,11 @@ LIVE_CALLS_CHANNEL = "calls.live"
 class LiveRelay:
     """Publishes live-call changes to the hub from its own task.
 
-    The tracker calls `offer` on the event path. Only each call's newest picture waits to
-    be sent: a call that changed five times while the hub was busy is published once, as it
-    is now (a page needs the state, not the steps). The buffer is bounded, the oldest call
-    dropped first if the hub falls behind (a page that misses a change gets the next
-    snapshot); the registry, not the hub, is where nothing may be lost.
+    The owner's records reach `on_change` on the event path. Only each call's newest
+    picture waits to be sent: a call that changed five times while the hub was busy is
+    published once, as it is now (a page needs the state, not the steps). The buffer is
+    bounded, the oldest call dropped first if the hub falls behind (a page that misses a
+    change gets the next snapshot); the registry, not the hub, is where nothing may be lost.
     """
 
     def __init__(self, hub: Hub, limit: int = 10_000) -> None:
@@ -59,6 +60,12 @@ class LiveRelay:
         self._pending: dict[str, LiveCall] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    def on_change(self, change: Change) -> None:
+        """The owner's listener: every new picture of a call is offered."""
+        call = new_picture(change)
+        if call is not None:
+            self.offer(call)
 
     def offer(self, call: LiveCall) -> None:
         self._pending.pop(call.call_id, None)  # re-queued behind the others: order kept
@@ -104,6 +111,19 @@ class LinkHealth:
         }
 
 
+async def live_state_context(app: web.Application) -> AsyncIterator[None]:
+    """The one owner of live call and agent state, made before the views that listen to it
+    (the agent desk, the dialer) and fed by the pipeline's link."""
+    settings, directory = app[SETTINGS], app[DIRECTORY]
+    app[CALL_TRACKER] = CallTracker(
+        directory.rule_for,
+        resolve_agent=directory.agent_for_interface,
+        region=settings.phone_region,
+        area_code=settings.area_code,
+    )
+    yield
+
+
 async def pbx_pipeline(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     directory = app[DIRECTORY]
@@ -112,22 +132,16 @@ async def pbx_pipeline(app: web.Application) -> AsyncIterator[None]:
     )
     writer = RegistryWriter(registry)
     relay = LiveRelay(app[HUB])
-    tracker = CallTracker(
-        directory.rule_for,
-        resolve_agent=directory.agent_for_interface,
-        sink=writer.submit,
-        on_change=relay.offer,
-        region=settings.phone_region,
-        area_code=settings.area_code,
-    )
+    tracker = app[CALL_TRACKER]
+    tracker.subscribe(writer.on_change)
+    tracker.subscribe(relay.on_change)
     reconciler = DirectoryReconciler(directory, app[RECONCILE_REPORTS])
     desk = app[AGENT_DESK]
     dialer = app[DIALER]
-    link = AmiLink(settings.ami, consumers=[tracker, reconciler, *desk.consumers, dialer])
+    link = AmiLink(settings.ami, consumers=[tracker, reconciler])
     desk.attach_pbx(link)
     dialer.attach(link)
     app[CALL_REGISTRY] = registry
-    app[CALL_TRACKER] = tracker
     app[REGISTRY_WRITER] = writer
     app[RECONCILER] = reconciler
     app[AMI_LINK] = link

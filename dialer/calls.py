@@ -1,6 +1,7 @@
 """Calls in flight: what the PBX has said about each attempt so far.
 
-Fed synchronously from the AMI link (`Dialer.on_event`), read by the attempt's own task.
+Fed synchronously with the live-state owner's records (`Dialer.on_change`), read by the
+attempt's own task.
 An attempt is over when the PBX has answered the Originate and the originated leg has hung
 up (a failed Originate may come without a hang-up: a bogus channel never existed, so a short
 grace is allowed), and, when the flow ran, when the flow has returned.

@@ -7,8 +7,9 @@ caps allow. APScheduler runs it every `tick_s`; a finished call also starts a fi
 Each claimed attempt is one task that owns it to the end: wait for its originate slot, make
 the claim durable (`mark_dialled`), Originate (Async, ChannelId naming job and attempt,
 JOB_ID and FASTAGI channel variables), follow the PBX's events (`LiveCall`), and settle the
-outcome with the write-back (`finish_attempt`). The AMI link delivers events synchronously
-(`on_event`); the flow runs in the FastAGI server's task (`run_flow_for`).
+outcome with the write-back (`finish_attempt`). The live-state owner hands its records of
+originates and hang-ups synchronously (`on_change`); the flow runs in the FastAGI server's
+task (`run_flow_for`).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from callcenter.ami import actions
 from callcenter.ami.protocol import HeaderValue
+from callcenter.calls.changes import Change, LegEnded, OriginateEnded, Resynced
+from callcenter.calls.tracker import CallTracker
 from callcenter.errors import CallcenterError
-from callcenter.events import LegHungUp, OriginateResult, PbxEvent, PbxSnapshot
 from callcenter.hub.base import Hub
 from callcenter.overdue import reminders
 from callcenter.storage.database import Database
@@ -82,9 +84,8 @@ class RunReport:
 class Dialer:
     """One dialer worker (one per service instance)."""
 
-    wants: frozenset[type[PbxEvent]] = frozenset({OriginateResult, LegHungUp})
-
-    def __init__(self, db: Database, config: DialerConfig, prompts: PromptBook, *,
+    def __init__(self, db: Database, config: DialerConfig, prompts: PromptBook,
+                 tracker: CallTracker, *,
                  hub: Hub | None = None, claim_engine: AsyncEngine | None = None,
                  clock: Clock = utcnow, worker: str | None = None) -> None:
         self.db, self.config, self.prompts, self.hub = db, config, prompts, hub
@@ -97,37 +98,27 @@ class Dialer:
         self.pbx: PbxDialer | None = None
         self.paused = False
         self.live: dict[str, LiveCall] = {}
-        self._pbx_legs: set[str] | None = None  # live legs per the last resync
+        self.tracker = tracker
+        tracker.subscribe(self.on_change)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._fill_lock = asyncio.Lock()
         self._stopping = False
 
-    # -- AMI consumer (synchronous, in event order) -----------------------------------------
+    # -- the live-state owner's records (synchronous, in event order) -----------------------
 
-    def on_event(self, event: PbxEvent) -> None:
-        if isinstance(event, OriginateResult):
-            call = self.live.get(event.leg_id)
+    def on_change(self, change: Change) -> None:
+        if isinstance(change, OriginateEnded):
+            call = self.live.get(change.leg_id)
             if call is not None:
-                call.originate_result(event.success, event.reason, event.ts)
-        elif isinstance(event, LegHungUp):
-            if self._pbx_legs is not None:
-                self._pbx_legs.discard(event.leg_id)
-            call = self.live.get(event.leg_id.partition(";")[0])
+                call.originate_result(change.success, change.reason, change.ts)
+        elif isinstance(change, LegEnded):
+            call = self.live.get(change.leg_id.partition(";")[0])
             if call is not None:
-                call.hung_up(event.leg_id, event.cause)
-
-    def on_snapshot(self, snapshot: PbxSnapshot) -> None:
-        legs = {channel.leg_id for channel in snapshot.channels}
-        self._pbx_legs = legs
-        ours = sorted(leg for leg in legs if leg.startswith("dialer-"))
-        if ours:
-            log.info("PBX resync: dialer legs still up: %s", ours)
-        for call in self.live.values():
-            if call.channel_id not in legs and (call.success or call.adopted):
-                call.lost()  # ended while the link was down
-
-    def on_link_lost(self, ts: float) -> None:
-        self._pbx_legs = None  # no PBX view until the next resync
+                call.hung_up(change.leg_id, change.cause)
+        elif isinstance(change, Resynced):
+            for call in self.live.values():
+                if not self.pbx_has(call.channel_id) and (call.success or call.adopted):
+                    call.lost()  # ended while the link was down
 
     def pbx_has(self, channel_id: str) -> bool:
         """Whether the PBX still has the attempt's originated leg (the one running the flow).
@@ -135,7 +126,7 @@ class Dialer:
         Only that leg counts: on the bench the customer's side of a Local channel (`;2`) was
         seen to outlive it by seconds, still keying, after the survey side had hung up.
         """
-        return channel_id in (self._pbx_legs or set())
+        return self.tracker.pbx_has(channel_id)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -179,7 +170,7 @@ class Dialer:
         await notify.publish(self.hub, report.plan.at_risk)
         self.paused = await is_paused(self.db)
         self._drop_ended_adoptions()
-        if self.pbx is not None and self.pbx.connected and self._pbx_legs is not None:
+        if self.pbx is not None and self.pbx.connected and self.tracker.pbx_legs_known:
             expiry = await expire_leases(self.db, self.config, self.worker, now, self.pbx_has)
             report.interrupted = len(expiry.interrupted)
             report.adopted = len(expiry.adopted) + len(expiry.answered)
@@ -197,10 +188,10 @@ class Dialer:
 
     def _drop_ended_adoptions(self) -> None:
         """An adopted call whose leg the PBX no longer has is over, seen or not."""
-        if self._pbx_legs is None:
+        if not self.tracker.pbx_legs_known:
             return
         for call in self.live.values():
-            if call.adopted and call.channel_id not in self._pbx_legs:
+            if call.adopted and not self.pbx_has(call.channel_id):
                 call.lost()
 
     async def tick(self) -> None:

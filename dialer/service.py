@@ -22,7 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from callcenter.ami.fastagi import FastAgiServer
 from callcenter.scheduling import OwnedScheduler
 from callcenter.sitecalendar.book import CALENDAR_BOOK
-from callcenter.web.keys import DATABASE, HUB, SETTINGS
+from callcenter.web.keys import CALL_TRACKER, DATABASE, HUB, SETTINGS
 from dialer.agi import flow_route
 from dialer.claim import claim_engine
 from dialer.config import DialerConfig
@@ -46,7 +46,7 @@ async def dialer_context(app: web.Application) -> AsyncIterator[None]:
     db = app[DATABASE]
     engine = claim_engine(settings.database_url) if db.backend == "postgresql" else None
     config = DialerConfig.from_settings(settings, app[CALENDAR_BOOK])
-    dialer = Dialer(db, config, prompts, hub=app[HUB],
+    dialer = Dialer(db, config, prompts, app[CALL_TRACKER], hub=app[HUB],
                     claim_engine=engine)
     app[DIALER] = dialer
     server = FastAgiServer(d.fastagi_host, d.fastagi_port, flow_route(dialer.run_flow_for))

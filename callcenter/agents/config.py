@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from callcenter.agents.presence import WRAP_UP_REASON
+from callcenter.calls.agent_state import WRAP_UP_REASON
 from callcenter.settings import SettingsError
 
 DEFAULT_PAUSE_REASONS = ("break", "lunch", "training", "meeting", "backoffice")

@@ -1,7 +1,7 @@
 """What an agent asks of the PBX: log into queues, pause, resume, log out, dial, transfer.
 
 Each is one AMI action (or a few) through the link; nothing here changes the agent's state
-in memory — the PBX answers with QueueMember* events, the presence tracker applies them, and
+in memory — the PBX answers with QueueMember* events, the live-state owner applies them, and
 the page shows that. So the state on screen is always the PBX's, never the page's wish.
 
 The PBX actions are a small protocol so the desk runs the same against the live link and a
@@ -17,11 +17,11 @@ import uuid
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any, Protocol
 
-from callcenter.agents.presence import WRAP_UP_REASON
 from callcenter.ami import actions
 from callcenter.ami.actions import Action
 from callcenter.ami.errors import AmiActionFailed, AmiError
 from callcenter.ami.protocol import HeaderValue
+from callcenter.calls.agent_state import WRAP_UP_REASON
 from callcenter.errors import CallcenterError, Conflict
 
 log = logging.getLogger(__name__)

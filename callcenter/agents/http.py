@@ -19,11 +19,12 @@ from callcenter.agents.api_docs import OPENAPI
 from callcenter.agents.errors import NotAnAgent
 from callcenter.agents.figures import agent_today
 from callcenter.agents.models import PromisedCallbackRow
-from callcenter.agents.presence import AgentState, transfer_queue
+from callcenter.agents.presence import transfer_queue
 from callcenter.agents.service import AgentDeskService, callback_json
 from callcenter.agents.setup import AGENT_DESK
 from callcenter.audit.log import record
 from callcenter.auth.roles import Principal, Role, principal_of, require
+from callcenter.calls.agent_state import AgentState
 from callcenter.customers import fields as f
 from callcenter.customers.httputil import number_plan, site_calendar
 from callcenter.directory.models import AgentRow

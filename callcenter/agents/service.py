@@ -1,9 +1,9 @@
 """The agent desk assembled: presence, pops, wrap-up, the pages' feeds, and its background jobs.
 
-`AgentDeskService.consumers` go into the AMI link's consumer list (`callcenter.pipeline`),
-so the presence tracker — the one source of truth for agent state — and the pop board see
-every event in arrival order. Presence changes are pushed to the agent's pages as they are
-applied. The background sweep copies wrap-ups onto the registry and turns promised
+The desk is a view of the live-state owner (`callcenter.calls.tracker.CallTracker`): it
+listens to the owner's change records (agent presence, rings, originates) and keeps no call
+or agent state of its own; presence changes are pushed to the agent's pages as the owner
+applies them. The background sweep copies wrap-ups onto the registry and turns promised
 call-backs that fall due into reminders on the agent's page (R6).
 """
 
@@ -25,13 +25,14 @@ from callcenter.agents.desk import ActionRunner, Desk, PbxActions
 from callcenter.agents.feeds import Feeds
 from callcenter.agents.models import PromisedCallbackRow
 from callcenter.agents.pops import PopBoard
-from callcenter.agents.presence import AgentState, Presence, PresenceTracker
+from callcenter.agents.presence import presence_json
 from callcenter.agents.wrapup import WrapupDesk
-from callcenter.ami.consumer import EventConsumer
+from callcenter.calls.agent_state import AgentState, Presence
+from callcenter.calls.changes import AgentChanged, Change, OriginateEnded
+from callcenter.calls.tracker import CallTracker
 from callcenter.customers.fields import iso
 from callcenter.customers.service import customers_with_number
 from callcenter.directory.service import DirectoryService
-from callcenter.events import OriginateResult, PbxEvent, PbxSnapshot
 from callcenter.settings import Settings
 from callcenter.storage.database import Database
 
@@ -41,44 +42,30 @@ _ORIGINATE_RESULTS = {0: "failed", 1: "hangup", 3: "no_answer", 4: "answered", 5
                       8: "congestion"}
 
 
-def presence_json(p: Presence) -> dict[str, Any]:
-    return {"interface": p.interface, "state": p.state.value, "since": p.since,
-            "queues": list(p.queues), "paused_reason": p.paused_reason,
-            "call_ids": list(p.call_ids)}
-
-
 class DialWatcher:
     """Hears how click-to-dial Originates ended and tells the agent's page."""
-
-    wants: frozenset[type[PbxEvent]] = frozenset({OriginateResult})
 
     def __init__(self, on_result: Callable[[str, str, str], None]) -> None:
         self._on_result = on_result
         self.dials: dict[str, str] = {}  # agent leg id -> agent id
 
-    def on_event(self, event: PbxEvent) -> None:
-        if isinstance(event, OriginateResult):
-            agent_id = self.dials.pop(event.leg_id, None)
+    def on_change(self, change: Change) -> None:
+        if isinstance(change, OriginateEnded):
+            agent_id = self.dials.pop(change.leg_id, None)
             if agent_id is not None:
-                result = _ORIGINATE_RESULTS.get(event.reason, f"reason_{event.reason}")
-                self._on_result(agent_id, event.leg_id, result)
-
-    def on_snapshot(self, snapshot: PbxSnapshot) -> None:
-        return None
-
-    def on_link_lost(self, ts: float) -> None:
-        return None
+                result = _ORIGINATE_RESULTS.get(change.reason, f"reason_{change.reason}")
+                self._on_result(agent_id, change.leg_id, result)
 
 
 class AgentDeskService:
     def __init__(self, db: Database, directory: DirectoryService, settings: Settings,
-                 desk_settings: DeskSettings) -> None:
+                 desk_settings: DeskSettings, live: CallTracker) -> None:
         self.db = db
         self.directory = directory
         self.settings = settings
         self.desk_settings = desk_settings
         self.feeds = Feeds(desk_settings.client_queue)
-        self.presence = PresenceTracker(on_change=self._presence_changed)
+        self.presence = live.agents
         self.queues = QueueInfos(directory)
         self.audit = AuditTrail(db)
         self.desk = Desk()
@@ -88,14 +75,13 @@ class AgentDeskService:
         self.cards = CardLoader(db, settings.phone_region, settings.area_code,
                                 sqlite_url=settings.database_url if db.backend == "sqlite"
                                 else None)
-        self.pops = PopBoard(self.feeds, directory.agent_for_interface, self.queues.greeting,
-                             self.cards, listener=self.wrapups)
+        self.pops = PopBoard(self.feeds, self.queues.greeting, self.cards,
+                             listener=self.wrapups)
         self.dial_watcher = DialWatcher(self._dial_ended)
+        for listener in (self._presence_changed, self.pops.on_change,
+                         self.dial_watcher.on_change):
+            live.subscribe(listener)
         self._sweeper: asyncio.Task[None] | None = None
-
-    @property
-    def consumers(self) -> list[EventConsumer]:
-        return [self.presence, self.pops, self.dial_watcher]
 
     def attach_pbx(self, pbx: PbxActions) -> None:
         self.desk.pbx = pbx
@@ -124,7 +110,10 @@ class AgentDeskService:
             "pause_reasons": list(self.desk_settings.pause_reasons),
         }
 
-    def _presence_changed(self, presence: Presence) -> None:
+    def _presence_changed(self, change: Change) -> None:
+        if not isinstance(change, AgentChanged):
+            return
+        presence = change.presence
         agent_id = self.directory.agent_for_interface(presence.interface)
         if agent_id is not None:
             self.feeds.publish(agent_id, {"type": "presence",
@@ -204,4 +193,4 @@ def callback_json(row: PromisedCallbackRow) -> dict[str, Any]:
             "created_at": iso(row.created_at)}
 
 
-__all__ = ["AgentDeskService", "DialWatcher", "callback_json", "presence_json"]
+__all__ = ["AgentDeskService", "DialWatcher", "callback_json"]

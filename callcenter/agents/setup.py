@@ -1,7 +1,7 @@
 """The agent desk's place in the app: its typed key and its `cleanup_ctx` entry.
 
-It must come after the database, the directory and auth, and before the PBX pipeline,
-which puts `AgentDeskService.consumers` on the AMI link and gives the desk the link for
+It must come after the database, the directory, auth and the live-state owner (whose change
+records the desk listens to), and before the PBX pipeline, which gives the desk the link for
 its actions; being torn down after the pipeline, it never sees an event once stopped.
 """
 
@@ -13,14 +13,14 @@ from aiohttp import web
 
 from callcenter.agents.config import load_desk_settings
 from callcenter.agents.service import AgentDeskService
-from callcenter.web.keys import DATABASE, DIRECTORY, SETTINGS
+from callcenter.web.keys import CALL_TRACKER, DATABASE, DIRECTORY, SETTINGS
 
 AGENT_DESK = web.AppKey("agent_desk", AgentDeskService)
 
 
 async def agent_desk_context(app: web.Application) -> AsyncIterator[None]:
     service = AgentDeskService(app[DATABASE], app[DIRECTORY], app[SETTINGS],
-                               load_desk_settings())
+                               load_desk_settings(), app[CALL_TRACKER])
     app[AGENT_DESK] = service
     await service.start()
     yield

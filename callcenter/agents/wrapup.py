@@ -23,7 +23,7 @@ from callcenter.agents.cards import AuditTrail, QueueInfos
 from callcenter.agents.desk import ActionRunner, Desk
 from callcenter.agents.feeds import Client, Feeds
 from callcenter.agents.pops import Pop
-from callcenter.agents.presence import WRAP_UP_REASON, AgentState, PresenceTracker
+from callcenter.calls.agent_state import WRAP_UP_REASON, AgentBoard, AgentState
 
 RECENT_CALLS = 20
 
@@ -48,7 +48,7 @@ class WrapupDesk:
     """Pauses at answer, runs the wrap-up clock, resumes; remembers each agent's calls."""
 
     def __init__(self, feeds: Feeds, desk: Desk, runner: ActionRunner,
-                 presence: PresenceTracker, queues: QueueInfos, audit: AuditTrail) -> None:
+                 presence: AgentBoard, queues: QueueInfos, audit: AuditTrail) -> None:
         self._feeds = feeds
         self._desk = desk
         self._runner = runner

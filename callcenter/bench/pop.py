@@ -192,8 +192,8 @@ async def _originate(service: ServiceThread, calls: list[dict[str, HeaderValue]]
 
 
 async def _all_available(service: ServiceThread, interfaces: set[str]) -> bool:
-    from callcenter.agents.presence import AgentState
     from callcenter.agents.setup import AGENT_DESK
+    from callcenter.calls.agent_state import AgentState
 
     app = service.app
     assert app is not None

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import selectinload
 
 from callcenter.calls import rows, sla
+from callcenter.calls.changes import CallEnded, Change
 from callcenter.calls.model import FinishedCall
 from callcenter.calls.models import CallAgentLegRow, CallQueueVisitRow, CallRow
 from callcenter.settings import SlaSettings
@@ -214,6 +215,11 @@ class RegistryWriter:
     def database_down(self) -> bool:
         """The last write failed for want of a database (health checks report it)."""
         return self._down_since is not None
+
+    def on_change(self, change: Change) -> None:
+        """The owner's listener: each ended call's one record is written (R4)."""
+        if isinstance(change, CallEnded):
+            self.submit(change.record)
 
     def submit(self, call: FinishedCall) -> None:
         self._pending.append(call_rows(call))

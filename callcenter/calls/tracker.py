@@ -4,11 +4,15 @@ A call starts at one of two doors the dialplan marks: the hotline (HotlineEntere
 queue join when that was missed) for inbound calls, and an agent's click-to-dial
 (DeskDialed, once the agent's phone answered) for outbound ones.
 
-It is the single source of truth for calls in progress (dashboards and screen-pops read
-`live_calls()` or listen to `on_change`), and the producer of the call registry (R4): when a
-call ends it hands exactly one immutable FinishedCall to `sink`, with the R1 clocks measured
-from PBX timestamps against the rule of the call's first queue: `rule_for` is asked as the
-call ends, so a queue's rule edited in the directory applies to every call that ends after it.
+It is the one owner of live call and agent state: every other part of the service (the
+screen-pop board, agent presence, the dialer, the registry writer, the hub publisher) reads
+the typed change records it hands to its listeners (`changes`), or its `live_calls()` and
+`agents`, and keeps no ring or call state of its own. Each event step's records are handed
+out once the step is applied, listener by listener in the order they subscribed, so every
+view sees the owner's state whole. It is also the producer of the call registry (R4): when a
+call ends, its `CallEnded` record carries exactly one immutable FinishedCall, with the R1
+clocks measured from PBX timestamps against the rule of the call's first queue, asked of
+`rule_for` as the call ends and stored with the call.
 
 It runs inside the AMI event pump, so `on_event` is synchronous, does no I/O and costs a few
 dictionary look-ups per event. Link trouble is handled the way the PBX tells it: a lost link
@@ -31,8 +35,24 @@ from typing import Any
 
 from callcenter import phones
 from callcenter.calls.adoption import adoptions
+from callcenter.calls.agent_state import AgentBoard, Presence
+from callcenter.calls.changes import (
+    AgentChanged,
+    CallAdopted,
+    CallChanged,
+    CallEnded,
+    CallEntered,
+    CallerGaveUp,
+    Change,
+    LegEnded,
+    OriginateEnded,
+    Resynced,
+    Ring,
+    RingEnd,
+)
 from callcenter.calls.model import Direction, FinishedCall, LiveCall
 from callcenter.calls.records import finished_call, live_call
+from callcenter.calls.rings import RingBook
 from callcenter.calls.sla import RuleFor
 from callcenter.calls.state import CallState
 from callcenter.events import (
@@ -49,6 +69,12 @@ from callcenter.events import (
     DialEnded,
     HotlineEntered,
     LegHungUp,
+    MemberAdded,
+    MemberEvent,
+    MemberPaused,
+    MemberRemoved,
+    MemberStatusChanged,
+    OriginateResult,
     PbxEvent,
     PbxShuttingDown,
     PbxSnapshot,
@@ -81,15 +107,20 @@ class CallTracker:
             DialEnded,
             LegHungUp,
             PbxShuttingDown,
+            MemberAdded,
+            MemberRemoved,
+            MemberPaused,
+            MemberStatusChanged,
+            OriginateResult,
         }
     )
+    Listener = Callable[[Change], None]
 
     def __init__(
         self,
         rule_for: RuleFor,
         resolve_agent: Callable[[str], str | None],
-        sink: Callable[[FinishedCall], None],
-        on_change: Callable[[LiveCall], None] | None = None,
+        sink: Callable[[FinishedCall], None] | None = None,
         *,
         region: str = "CN",
         area_code: str = "10",
@@ -97,8 +128,14 @@ class CallTracker:
     ) -> None:
         self._rule_for = rule_for
         self._resolve_agent = resolve_agent
-        self._sink = sink
-        self._on_change = on_change
+        self._listeners: list[CallTracker.Listener] = []
+        self._out: list[Change] = []
+        self.agents = AgentBoard(self._agent_changed)
+        self._rings = RingBook(self.agents, self._out.append)
+        self._pbx_legs: set[str] | None = None  # live channels per the last resync
+        if sink is not None:
+            self.subscribe(lambda change: sink(change.record)
+                           if isinstance(change, CallEnded) else None)
         self._region = region
         self._area_code = area_code
         self._memory_s = finished_memory_s
@@ -119,7 +156,12 @@ class CallTracker:
             AgentDumped: self._agent_dumped,
             DialEnded: self._dial_ended,
             LegHungUp: self._leg_hung_up,
+            OriginateResult: self._originate_result,
         }
+
+    def subscribe(self, listener: Listener) -> None:
+        """Hear every change record from now on, after the listeners already there."""
+        self._listeners.append(listener)
 
     # -- the consumer protocol ----------------------------------------------------------
 
@@ -128,11 +170,14 @@ class CallTracker:
         handler = self._handlers.get(type(event))
         if handler is not None:
             call = handler(event)
-            if call is not None and self._on_change is not None and call.ended_at is None:
-                self._on_change(live_call(call))
+            if call is not None and call.ended_at is None:
+                self._changed(call, event.ts)
+        elif isinstance(event, MemberEvent):
+            self.agents.member_event(event)
         elif isinstance(event, PbxShuttingDown):
             for call in list(self._live.values()):
                 self._finish(call, event.ts, interrupted=True)
+        self._flush()
 
     def on_snapshot(self, snapshot: PbxSnapshot) -> None:
         """After a (re)connect or reload: calls the PBX no longer has were cut off.
@@ -144,16 +189,22 @@ class CallTracker:
         snapshot's time is the service's clock, the events' the PBX's, hence the max().
         """
         alive = {channel.leg_id for channel in snapshot.channels}
+        self._pbx_legs = set(alive)
         for call in list(self._live.values()):
             if call.leg_id in alive:
                 if call.doubt_ts is not None:
                     call.doubt_ts = None
-                    self._changed(call)
+                    self._changed(call, snapshot.ts)
                 continue
             cut_at = call.doubt_ts if call.doubt_ts is not None else snapshot.ts
             log.warning("call %s gone from the PBX after a resync: interrupted", call.call_id)
             self._finish(call, max(cut_at, call.last_ts), interrupted=True)
+        live_ids = snapshot.live_call_ids()
+        self._rings.calls_gone(snapshot.ts, live_ids)
+        self.agents.resync(snapshot, live_ids)
         self._adopt(snapshot)
+        self._out.append(Resynced(snapshot.ts))
+        self._flush()
 
     def _adopt(self, snapshot: PbxSnapshot) -> None:
         """Take over the calls in progress that started while nobody was listening."""
@@ -162,17 +213,19 @@ class CallTracker:
             self._set_caller(call, adoption.caller_num, adoption.caller_name)
             self._live[call.call_id] = call
             log.info("call %s in progress on the PBX adopted", call.call_id)
-            self._changed(call)
+            self._out.append(CallAdopted(snapshot.ts, live_call(call)))
 
     def _knows(self, call_id: str) -> bool:
         return call_id in self._live or call_id in self._finished
 
     def on_link_lost(self, ts: float) -> None:
         """Events may be missing from here on: live calls are in doubt until the snapshot."""
+        self._pbx_legs = None  # no view of the PBX's channels until the next resync
         for call in self._live.values():
             if call.doubt_ts is None:
                 call.doubt_ts = ts
-                self._changed(call)
+                self._changed(call, ts)
+        self._flush()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -183,8 +236,40 @@ class CallTracker:
         call = self._live.get(call_id)
         return live_call(call) if call is not None else None
 
+    def presence(self, interface: str) -> Presence:
+        return self.agents.presence(interface)
+
+    def pbx_has(self, leg_id: str) -> bool:
+        """Whether the PBX had `leg_id` at the last resync and has not hung it up since
+        (False while no resync has been seen since the link was lost)."""
+        return self._pbx_legs is not None and leg_id in self._pbx_legs
+
+    @property
+    def pbx_legs_known(self) -> bool:
+        """A resync has told which channels the PBX has (and the link has not been lost)."""
+        return self._pbx_legs is not None
+
     def __len__(self) -> int:
         return len(self._live)
+
+    # -- handing out the records ------------------------------------------------------------
+
+    def _flush(self) -> None:
+        """Hand this step's records to each listener in turn (a failing one is logged and
+        skipped: one broken view must not stop the registry or the others)."""
+        if not self._out:
+            return
+        out = self._out[:]
+        self._out.clear()
+        for listener in self._listeners:
+            for change in out:
+                try:
+                    listener(change)
+                except Exception:
+                    log.exception("listener %r failed on %s", listener, type(change).__name__)
+
+    def _agent_changed(self, ts: float, presence: Presence) -> None:
+        self._out.append(AgentChanged(ts, presence))
 
     # -- starting and ending calls ------------------------------------------------------
 
@@ -195,6 +280,7 @@ class CallTracker:
                          hotline_queue=queue, direction=direction)
         self._set_caller(call, caller_num, caller_name)
         self._live[event.call_id] = call
+        self._out.append(CallEntered(event.ts, live_call(call)))
         return call
 
     def _set_caller(self, call: CallState, number: str, name: str) -> None:
@@ -209,9 +295,7 @@ class CallTracker:
         call.close(ts, interrupted=interrupted)
         self._remember(call.call_id, ts)
         record = finished_call(call, self._rule_for, self._resolve_agent)
-        self._sink(record)
-        if self._on_change is not None:
-            self._on_change(live_call(call, ended=True))
+        self._out.append(CallEnded(ts, live_call(call, ended=True), record))
         call.release()
 
     def _remember(self, call_id: str, ts: float) -> None:
@@ -223,9 +307,22 @@ class CallTracker:
         while order and (order[0][0] < horizon or len(order) > FINISHED_MEMORY_MAX):
             self._finished.discard(order.popleft()[1])
 
-    def _changed(self, call: CallState) -> None:
-        if self._on_change is not None:
-            self._on_change(live_call(call))
+    def _changed(self, call: CallState, ts: float) -> None:
+        self._out.append(CallChanged(ts, live_call(call)))
+
+    def _ring(self, event: AgentRung | AgentAnswered, call: CallState | None,
+              rang_ts: float) -> Ring:
+        """The ring of `event`'s agent leg, with the caller as the call knows them (the
+        number normalised once, on the call) or, for a call not followed, as the event says."""
+        if call is not None and call.caller_num:
+            number, e164, name = call.caller_num, call.caller_e164, call.caller_name
+        else:
+            number = getattr(event, "caller_num", "")
+            e164 = phones.normalise(number, self._region, self._area_code) if number else None
+            name = getattr(event, "caller_name", "")
+        return Ring(event.call_id, event.leg_id, event.agent_leg_id, event.interface,
+                    event.member_name, self._resolve_agent(event.interface), event.queue,
+                    number, e164, name, rang_ts)
 
     def _live_call(self, event: CallEvent) -> CallState | None:
         call = self._live.get(event.call_id)
@@ -272,6 +369,7 @@ class CallTracker:
         call = self._live_call(event)
         if call is not None:
             call.abandon(event.ts, event.queue, event.position)
+        self._out.append(CallerGaveUp(event.ts, event.call_id))
         return call
 
     def _queue_exited(self, event: QueueExited) -> CallState | None:
@@ -281,17 +379,23 @@ class CallTracker:
         return call
 
     def _agent_rung(self, event: AgentRung) -> CallState | None:
+        if event.call_id in self._finished:
+            return None
         call = self._live_call(event)
         if call is not None:
+            if event.agent_leg_id in call.legs:
+                return call  # the same ring seen again
             call.agent_rung(
                 event.ts, event.agent_leg_id, event.queue, event.interface, event.member_name
             )
+        self._rings.started(event.ts, self._ring(event, call, event.ts))
         return call
 
     def _ring_no_answer(self, event: AgentRingNoAnswer) -> CallState | None:
         call = self._live_call(event)
         if call is not None:
             call.ring_no_answer(event.ts, event.agent_leg_id)
+        self._rings.ring_ended(event.ts, event.agent_leg_id, RingEnd.RANG_OUT)
         return call
 
     def _agent_answered(self, event: AgentAnswered) -> CallState | None:
@@ -305,31 +409,45 @@ class CallTracker:
                 event.member_name,
                 event.ring_s,
             )
+        self._rings.answered(event.ts, event.agent_leg_id,
+                             lambda: self._ring(event, call, event.ts - event.ring_s))
         return call
 
     def _talk_ended(self, event: AgentCallCompleted) -> CallState | None:
         call = self._live_call(event)
         if call is not None:
             call.talk_ended(event.ts, event.agent_leg_id)
+        self._rings.left(event.ts, event.agent_leg_id)
         return call
 
     def _agent_dumped(self, event: AgentDumped) -> CallState | None:
         call = self._live_call(event)
         if call is not None:
             call.agent_dumped(event.ts, event.agent_leg_id)
+        self._rings.left(event.ts, event.agent_leg_id)
         return call
 
     def _dial_ended(self, event: DialEnded) -> CallState | None:
         call = self._live_call(event)
+        status = event.status.upper()
+        if status == "ANSWER":
+            self._rings.picked_up(event.dest_leg_id)
+        elif event.dest_leg_id in self._rings:
+            self._rings.ring_ended(event.ts, event.dest_leg_id,
+                                   self._rings.why_ended(event.dest_leg_id, status))
         if call is None:
             return None
         if call.direction is Direction.INBOUND:
-            call.dial_ended(event.ts, event.dest_leg_id, event.status.upper())
+            call.dial_ended(event.ts, event.dest_leg_id, status)
         elif event.leg_id == call.leg_id:  # the agent's leg dialling the customer
-            call.customer_dial_ended(event.ts, event.status.upper())
+            call.customer_dial_ended(event.ts, status)
         return call
 
     def _leg_hung_up(self, event: LegHungUp) -> CallState | None:
+        if self._pbx_legs is not None:
+            self._pbx_legs.discard(event.leg_id)
+        self._out.append(LegEnded(event.ts, event.call_id, event.leg_id, event.cause))
+        self._rings.left(event.ts, event.leg_id)
         call = self._live.get(event.call_id)
         if call is None:
             return None
@@ -341,6 +459,9 @@ class CallTracker:
             return None  # some other channel of the call (a Local half, a transfer target)
         call.talk_ended(event.ts, event.leg_id)  # an agent's phone hung up after talking
         return call
+
+    def _originate_result(self, event: OriginateResult) -> None:
+        self._out.append(OriginateEnded(event.ts, event.leg_id, event.success, event.reason))
 
 
 __all__ = ["FINISHED_MEMORY_S", "CallTracker"]

@@ -90,3 +90,38 @@ def test_the_domain_core_reaches_no_web_framework_through_its_imports() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=ROOT, check=True)
     assert result.stdout.strip() == ""
+
+
+OWNER_PACKAGE = ROOT / "callcenter" / "calls"
+
+
+def pbx_event_imports(source: str) -> list[str]:
+    """Event classes of calls and agents in progress that `source` imports from
+    `callcenter.events` (snapshots, the link's own events and the base class are not)."""
+    import callcenter.events as events
+
+    progress = {name for name, value in vars(events).items() if isinstance(value, type)
+                and issubclass(value, events.PbxEvent) and value is not events.PbxEvent}
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == "callcenter.events":
+            found += [alias.name for alias in node.names if alias.name in progress]
+    return found
+
+
+def test_only_the_live_state_owner_reads_the_events_of_calls_and_agents() -> None:
+    """One owner of live call and agent state: outside the AMI adapter that makes the events
+    and `callcenter/calls/` that owns what they mean, nobody works out from raw events
+    whether a phone rings or a call ended; pops, presence, the dialer and the hub read the
+    owner's change records instead."""
+    offenders = {
+        str(path.relative_to(ROOT)): names for path in _modules()
+        if OWNER_PACKAGE not in path.parents
+        and (names := pbx_event_imports(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+def test_the_event_import_check_names_a_ring_event() -> None:
+    source = "from callcenter.events import AgentRung, PbxSnapshot, PbxEvent\n"
+    assert pbx_event_imports(source) == ["AgentRung"]

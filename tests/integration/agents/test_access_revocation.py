@@ -23,6 +23,7 @@ from callcenter.directory.service import DirectoryService
 from callcenter.events import AgentRung
 from callcenter.storage.database import open_database
 from callcenter.web import ws_close
+from callcenter.web.keys import CALL_TRACKER
 from tests.conftest import TEST_REDIS_URL, service_settings
 from tests.integration.auth.conftest import audit_rows, log_in
 from tests.integration.auth.support import (
@@ -67,7 +68,7 @@ async def _open_desk(client: Client) -> tuple[aiohttp.ClientWebSocketResponse, s
 
 def _ring(app: web.Application, call_id: str) -> None:
     """The PBX rings the agent's phone for a call: the screen-pop moment (R5)."""
-    app[AGENT_DESK].pops.on_event(AgentRung(
+    app[CALL_TRACKER].on_event(AgentRung(
         time.time(), call_id, f"{call_id}-caller", f"{call_id}-agent", "hotline", INTERFACE,
         AGENT, "13800138000", "Chen"))
 

@@ -18,6 +18,7 @@ from callcenter.agents.models import AgentWrapupRow
 from callcenter.agents.service import AgentDeskService
 from callcenter.auth.principal import Principal, Role
 from callcenter.calls.models import CallAgentLegRow, CallRow
+from callcenter.calls.tracker import CallTracker
 from callcenter.complaints.models import ComplaintRow
 from callcenter.customers.models import CustomerRow
 from callcenter.customers.schemas import NumberPlan
@@ -113,7 +114,9 @@ async def test_a_promised_call_back_falls_due_on_the_agents_page(db: Database) -
                                "callback": {"due_at": (NOW + timedelta(hours=2)).isoformat(),
                                             "note": "问技术部"}})
     assert result["outcome"] == f"consultation callback={result['callback_id']}"
-    service = AgentDeskService(db, DirectoryService(db), Settings(), DeskSettings())
+    directory = DirectoryService(db)
+    service = AgentDeskService(db, directory, Settings(), DeskSettings(),
+                               CallTracker(directory.rule_for, directory.agent_for_interface))
     seen: list[dict[str, Any]] = []
     service.feeds.publish = lambda agent, frame: seen.append(frame) or []  # type: ignore
     await service.sweep(NOW + timedelta(hours=1))

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from callcenter.calls.sla import RingRule, everywhere
+from callcenter.calls.tracker import CallTracker
 from callcenter.storage.database import Database, open_database
 from dialer.engine import Dialer
 from ivr_flows.prompts import load_prompts
@@ -37,6 +39,7 @@ class Bench:
 
     def dialer(self, **extra: str) -> Dialer:
         dialer = Dialer(self.db, config(self.database_url, **FAST, **extra), load_prompts(),
+                        CallTracker(everywhere(RingRule()), lambda interface: None),
                         clock=self.clock)
         self.dialers.append(dialer)
         return dialer

@@ -72,17 +72,18 @@ class FakePbx:
         if behaviour.ring != "answer":
             reason, leg_cause, dialled_cause = _FAILURES[behaviour.ring]
             self.hang_up(channel_id, dialled_cause, f"{channel_id};2")
-            self.dialer.on_event(OriginateResult(1.0, channel_id, False, reason))
+            self.dialer.tracker.on_event(OriginateResult(1.0, channel_id, False, reason))
             self.hang_up(channel_id, leg_cause)
             return
-        self.dialer.on_event(OriginateResult(1.0, channel_id, True, 4))
+        self.dialer.tracker.on_event(OriginateResult(1.0, channel_id, True, 4))
         if behaviour.flow_runs:
             await self.dialer.run_flow_for(channel_id, KeyedCustomer(behaviour.keys))
         if not self.hold:
             self.hang_up(channel_id, 16)
 
     def hang_up(self, channel_id: str, cause: int, leg: str | None = None) -> None:
-        self.dialer.on_event(LegHungUp(2.0, channel_id, leg or channel_id, "Local/x", cause, ""))
+        self.dialer.tracker.on_event(
+            LegHungUp(2.0, channel_id, leg or channel_id, "Local/x", cause, ""))
 
     async def settle(self, timeout_s: float = 10.0) -> None:
         """Wait until every call placed so far is settled by the dialer, and the dialer is

@@ -236,7 +236,7 @@ async def test_a_crashed_workers_call_is_adopted_from_the_pbx_or_interrupted(
     second = bench.dialer()
     second_pbx = FakePbx(second, {})
     second.attach(second_pbx)
-    second.on_snapshot(PbxSnapshot(0.0, (), (ChannelSnapshot(
+    second.tracker.on_snapshot(PbxSnapshot(0.0, (), (ChannelSnapshot(
         f"dialer-{up_job.id}-1", f"dialer-{up_job.id}-1", "Local/x", "Up"),)))
     bench.clock.now = NOW + timedelta(seconds=10)
     assert (await second.run_once()).interrupted == 0  # A's lease still runs

@@ -1,5 +1,6 @@
 """The screen-pop board (R5): one pop per ring, before the answer, withdrawn with the right
-reason, never twice for one ring, and only to the rung agent."""
+reason, never twice for one ring, and only to the rung agent. The board hears the PBX
+through the live-state owner, as in the service."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from callcenter.agents.feeds import Client, Feeds
 from callcenter.agents.pops import Pop, PopBoard
 from callcenter.auth.principal import Principal, Role
+from callcenter.calls.sla import RingRule, everywhere
+from callcenter.calls.tracker import CallTracker
 from callcenter.events import (
     AgentAnswered,
     AgentCallCompleted,
@@ -20,6 +23,7 @@ from callcenter.events import (
     CallerAbandoned,
     DialEnded,
     LegHungUp,
+    PbxEvent,
     PbxSnapshot,
 )
 
@@ -65,11 +69,17 @@ class Board:
                 raise OSError("database down")
             return dict(card or {})
 
-        self.board = PopBoard(self.feeds, AGENTS.get, lambda q: f"greeting of {q}", load,
+        self.tracker = CallTracker(everywhere(RingRule()), AGENTS.get)
+        self.board = PopBoard(self.feeds, lambda q: f"greeting of {q}", load,
                               listener=self.heard)
+        self.tracker.subscribe(self.board.on_change)
         self.clients = {agent: self.feeds.attach(
             agent, Principal(1, agent, Role.AGENT, agent), lambda: {}) for agent in
             AGENTS.values()}
+
+    def pbx(self, event: PbxEvent) -> None:
+        """The PBX sends an event: the live-state owner applies it, the board hears it."""
+        self.tracker.on_event(event)
 
     def frames(self, agent: str) -> list[dict[str, Any]]:
         queue = self.clients[agent].frames
@@ -86,7 +96,7 @@ async def settle() -> None:
 
 async def test_a_ring_pops_the_card_and_greeting_to_that_agent_only() -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
     frames = b.frames("li.na")
     assert [f["type"] for f in frames] == ["pop"]
@@ -98,9 +108,9 @@ async def test_a_ring_pops_the_card_and_greeting_to_that_agent_only() -> None:
 
 async def test_the_same_ring_seen_again_never_pops_twice() -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
     assert [f["type"] for f in b.frames("li.na")] == ["pop"]
     assert b.lookups == 1
@@ -109,12 +119,12 @@ async def test_the_same_ring_seen_again_never_pops_twice() -> None:
 async def test_ring_all_shares_one_lookup_and_withdraws_from_the_agent_who_did_not_answer(
 ) -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
-    b.board.on_event(rung("a2", "PJSIP/5002"))
+    b.pbx(rung("a1"))
+    b.pbx(rung("a2", "PJSIP/5002"))
     await settle()
-    b.board.on_event(DialEnded(2.0, "c1", "caller-leg", "a1", "ANSWER"))
-    b.board.on_event(DialEnded(2.0, "c1", "caller-leg", "a2", "CANCEL"))
-    b.board.on_event(answered("a1"))
+    b.pbx(DialEnded(2.0, "c1", "caller-leg", "a1", "ANSWER"))
+    b.pbx(DialEnded(2.0, "c1", "caller-leg", "a2", "CANCEL"))
+    b.pbx(answered("a1"))
     assert b.lookups == 1
     assert [f["type"] for f in b.frames("li.na")] == ["pop", "pop_answered"]
     other = b.frames("wang.wei")
@@ -125,10 +135,10 @@ async def test_ring_all_shares_one_lookup_and_withdraws_from_the_agent_who_did_n
 
 async def test_caller_hanging_up_while_ringing_withdraws_with_caller_left() -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
-    b.board.on_event(DialEnded(3.0, "c1", "caller-leg", "a1", "CANCEL"))
-    b.board.on_event(CallerAbandoned(3.0, "c1", "caller-leg", "hotline", 1, 1, 3.0))
+    b.pbx(DialEnded(3.0, "c1", "caller-leg", "a1", "CANCEL"))
+    b.pbx(CallerAbandoned(3.0, "c1", "caller-leg", "hotline", 1, 1, 3.0))
     frames = b.frames("li.na")
     assert [(f["type"], f.get("reason")) for f in frames] == [("pop", None),
                                                               ("pop_withdrawn", "caller_left")]
@@ -137,24 +147,24 @@ async def test_caller_hanging_up_while_ringing_withdraws_with_caller_left() -> N
 
 async def test_ring_no_answer_withdraws_as_rang_out() -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
-    b.board.on_event(AgentRingNoAnswer(16.0, "c1", "caller-leg", "a1", "hotline",
+    b.pbx(AgentRingNoAnswer(16.0, "c1", "caller-leg", "a1", "hotline",
                                        "PJSIP/5001", "", 15000.0))
     assert b.frames("li.na")[-1]["reason"] == "rang_out"
 
 
 async def test_a_withdrawn_ring_whose_lookup_is_late_is_never_shown() -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
-    b.board.on_event(CallerAbandoned(1.1, "c1", "caller-leg", "hotline", 1, 1, 0.1))
+    b.pbx(rung("a1"))
+    b.pbx(CallerAbandoned(1.1, "c1", "caller-leg", "hotline", 1, 1, 0.1))
     await settle()
     assert b.frames("li.na") == []
 
 
 async def test_a_failed_lookup_still_pops_number_and_greeting() -> None:
     b = Board(fail=True)
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
     pop = b.frames("li.na")[0]["pop"]
     assert (pop["card"], pop["lookup_failed"], pop["caller_number"]) == (
@@ -163,11 +173,11 @@ async def test_a_failed_lookup_still_pops_number_and_greeting() -> None:
 
 async def test_answered_then_completed_goes_to_wrap_up_and_leaves_the_open_pops() -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
-    b.board.on_event(answered("a1"))
+    b.pbx(answered("a1"))
     assert [p.state for p in b.board.open_pops("li.na")] == ["answered"]
-    b.board.on_event(AgentCallCompleted(9.0, "c1", "caller-leg", "a1", "hotline",
+    b.pbx(AgentCallCompleted(9.0, "c1", "caller-leg", "a1", "hotline",
                                         "PJSIP/5001", "", 2.0, 7.0, "caller"))
     assert b.board.open_pops("li.na") == []
     assert b.heard.events == [("shown", "c1:a1"), ("answered", "c1:a1"),
@@ -176,16 +186,16 @@ async def test_answered_then_completed_goes_to_wrap_up_and_leaves_the_open_pops(
 
 async def test_resync_withdraws_rings_of_calls_the_pbx_no_longer_has() -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
-    b.board.on_snapshot(PbxSnapshot(5.0, (), ()))
+    b.tracker.on_snapshot(PbxSnapshot(5.0, (), ()))
     assert b.frames("li.na")[-1] == {"type": "pop_withdrawn", "pop_id": "c1:a1",
                                      "reason": "call_ended", "seq": 2}
 
 
 async def test_an_interface_of_nobody_in_the_directory_gets_no_pop() -> None:
     b = Board()
-    b.board.on_event(rung("a1", "Local/1001@bench-agents/n"))
+    b.pbx(rung("a1", "Local/1001@bench-agents/n"))
     await settle()
     assert b.lookups == 0
 
@@ -193,22 +203,22 @@ async def test_an_interface_of_nobody_in_the_directory_gets_no_pop() -> None:
 async def test_a_transfer_ends_the_first_pop_and_pops_to_the_next_agent_with_the_card(
 ) -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
-    b.board.on_event(answered("a1"))
+    b.pbx(answered("a1"))
     b.board.expect_transfer("c1", {"from_agent": "li.na", "note": "speaks Cantonese"})
     # Asterisk 22 after the caller's Redirect: the first agent's leg just hangs up; its
     # AgentComplete comes only when the caller hangs up, without the agent's leg.
-    b.board.on_event(LegHungUp(3.0, "c1", "a1", "PJSIP/5001-0001", 16, "Normal"))
+    b.pbx(LegHungUp(3.0, "c1", "a1", "PJSIP/5001-0001", 16, "Normal"))
     assert b.board.open_pops("li.na") == []
     assert b.heard.events[-1] == ("completed", "c1:a1")
-    b.board.on_event(rung("a2", "PJSIP/5002"))
+    b.pbx(rung("a2", "PJSIP/5002"))
     pop = b.frames("wang.wei")[0]["pop"]
     assert pop["transfer"] == {"from_agent": "li.na", "note": "speaks Cantonese"}
     assert pop["card"] == CARD
     assert b.lookups == 1
-    b.board.on_event(answered("a2", "PJSIP/5002"))
-    b.board.on_event(AgentCallCompleted(9.0, "c1", "caller-leg", "", "hotline",
+    b.pbx(answered("a2", "PJSIP/5002"))
+    b.pbx(AgentCallCompleted(9.0, "c1", "caller-leg", "", "hotline",
                                         "PJSIP/5001", "", 2.0, 7.0, "caller"))
     assert [p.state for p in b.board.open_pops("wang.wei")] == ["answered"]
     assert b.heard.events.count(("completed", "c1:a1")) == 1
@@ -216,12 +226,12 @@ async def test_a_transfer_ends_the_first_pop_and_pops_to_the_next_agent_with_the
 
 async def test_an_agent_hanging_up_after_the_answer_ends_the_pop_once() -> None:
     b = Board()
-    b.board.on_event(rung("a1"))
+    b.pbx(rung("a1"))
     await settle()
-    b.board.on_event(answered("a1"))
-    b.board.on_event(AgentCallCompleted(9.0, "c1", "caller-leg", "a1", "hotline",
+    b.pbx(answered("a1"))
+    b.pbx(AgentCallCompleted(9.0, "c1", "caller-leg", "a1", "hotline",
                                         "PJSIP/5001", "", 2.0, 7.0, "agent"))
-    b.board.on_event(LegHungUp(9.1, "c1", "a1", "PJSIP/5001-0001", 16, "Normal"))
-    b.board.on_event(LegHungUp(9.2, "c1", "caller-leg", "PJSIP/trunk-0001", 16, "Normal"))
+    b.pbx(LegHungUp(9.1, "c1", "a1", "PJSIP/5001-0001", 16, "Normal"))
+    b.pbx(LegHungUp(9.2, "c1", "caller-leg", "PJSIP/trunk-0001", 16, "Normal"))
     assert b.heard.events == [("shown", "c1:a1"), ("answered", "c1:a1"),
                               ("completed", "c1:a1")]

@@ -15,9 +15,10 @@ from callcenter.agents.cards import QueueInfos
 from callcenter.agents.desk import ActionRunner, Desk
 from callcenter.agents.feeds import Feeds
 from callcenter.agents.pops import Pop
-from callcenter.agents.presence import PresenceTracker
 from callcenter.agents.wrapup import WrapupDesk
 from callcenter.ami.protocol import HeaderValue
+from callcenter.calls.sla import RingRule, everywhere
+from callcenter.calls.tracker import CallTracker
 from callcenter.events import MemberAdded, MemberPaused
 
 pytestmark = pytest.mark.unit
@@ -49,12 +50,12 @@ class Audit:
     def shown(self, *args: Any) -> None: ...
 
 
-def make(wrapup_s: int = 30) -> tuple[WrapupDesk, FakePbx, PresenceTracker, Feeds]:
+def make(wrapup_s: int = 30) -> tuple[WrapupDesk, FakePbx, CallTracker, Feeds]:
     pbx = FakePbx()
-    presence = PresenceTracker()
+    presence = CallTracker(everywhere(RingRule()), lambda interface: None)
     presence.on_event(MemberAdded(1.0, "hotline", IFACE, "Li", False, ""))
     feeds = Feeds()
-    desk = WrapupDesk(feeds, Desk(pbx), ActionRunner(), presence, Queues(wrapup_s),
+    desk = WrapupDesk(feeds, Desk(pbx), ActionRunner(), presence.agents, Queues(wrapup_s),
                       Audit())  # type: ignore[arg-type]
     return desk, pbx, presence, feeds
 
@@ -64,7 +65,7 @@ def pop(call: str = "c1") -> Pop:
                time.time(), "greeting", state="answered")
 
 
-def paused_for_wrap_up(presence: PresenceTracker) -> None:
+def paused_for_wrap_up(presence: CallTracker) -> None:
     presence.on_event(MemberPaused(5.0, "hotline", IFACE, "Li", True, "wrap-up"))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from callcenter.calls.changes import Change, new_picture
 from callcenter.calls.model import FinishedCall, LiveCall
 from callcenter.calls.sla import RingRule, RuleFor, everywhere
 from callcenter.calls.tracker import CallTracker
@@ -178,6 +179,17 @@ class Dial:
         return ChannelSnapshot(self.call, self.leg, "PJSIP/5001-0001", "Up")
 
 
+def pictures_to(pictures: list[LiveCall]) -> CallTracker.Listener:
+    """A listener writing each new picture of a call down, as the hub publisher sends it."""
+
+    def listen(change: Change) -> None:
+        picture = new_picture(change)
+        if picture is not None:
+            pictures.append(picture)
+
+    return listen
+
+
 def snapshot(t: float, *calls: Call | Dial) -> PbxSnapshot:
     return PbxSnapshot(T0 + t, (), tuple(c.channel() for c in calls))
 
@@ -193,9 +205,9 @@ class Harness:
     tracker: CallTracker = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tracker = CallTracker(
-            self.rule_for, AGENTS.get, self.finished.append, self.changes.append, area_code="10"
-        )
+        self.tracker = CallTracker(self.rule_for, AGENTS.get, self.finished.append,
+                                   area_code="10")
+        self.tracker.subscribe(pictures_to(self.changes))
 
     def feed(self, *events: PbxEvent | list[PbxEvent]) -> Harness:
         for item in events:

@@ -24,6 +24,7 @@ from callcenter.events import (
     QueueEntrySnapshot,
     QueueSnapshot,
 )
+from tests.unit.calls.script import pictures_to
 
 pytestmark = pytest.mark.unit
 
@@ -42,7 +43,8 @@ class Service:
         self.finished: list[FinishedCall] = []
         self.changes: list[LiveCall] = []
         self.tracker = CallTracker(everywhere(RingRule()), {AGENT_1051: "a1051"}.get,
-                                   self.finished.append, self.changes.append)
+                                   self.finished.append)
+        self.tracker.subscribe(pictures_to(self.changes))
 
     def rows(self, call_id: str) -> list[FinishedCall]:
         return [call for call in self.finished if call.call_id == call_id]
