@@ -1,4 +1,4 @@
-"""Pages for agents and supervisors, served by the service without a build step.
+"""The agent desk page, served by the service without a build step.
 
 `/agent` is the agent desk (R5 screen-pops, state, wrap-up); its script and styles are plain
 files under `static/`, in Chinese by default with English beside it. The page itself is

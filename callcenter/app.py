@@ -16,36 +16,35 @@ from sqlalchemy.exc import SQLAlchemyError
 import agent_ui
 from callcenter.agents import http as agents_http
 from callcenter.agents import ws as agents_ws
-from callcenter.agents.setup import agent_desk_context
+from callcenter.agents.context import agent_desk_context
 from callcenter.audit import http as audit_http
 from callcenter.auth import admin_http
 from callcenter.auth import http as auth_http
-from callcenter.auth.setup import auth_context
+from callcenter.auth.context import auth_context
+from callcenter.auth.middleware import authenticate
 from callcenter.calls import http as calls_http
-from callcenter.calls.sla import RingRule
 from callcenter.complaints import http as complaints_http
 from callcenter.customers import http as customers_http
 from callcenter.customers import lookup_http
 from callcenter.directory import http as directory_http
-from callcenter.directory.service import DirectoryService
+from callcenter.directory.context import directory_context
 from callcenter.hub import Hub, MemoryHub, RedisHub
 from callcenter.orders import http as orders_http
 from callcenter.overdue import http as overdue_http
 from callcenter.overdue.watch import watch_context
 from callcenter.pipeline import live_state_context, pbx_pipeline
+from callcenter.schema import migrate
 from callcenter.settings import Settings
 from callcenter.sitecalendar import http as calendar_http
-from callcenter.sitecalendar.book import calendar_context
-from callcenter.storage import migrate
+from callcenter.sitecalendar.context import calendar_context
 from callcenter.storage.database import open_database
 from callcenter.web import openapi
 from callcenter.web.inputs import reject_unstorable_text
-from callcenter.web.keys import DATABASE, DIRECTORY, HUB, RECONCILE_REPORTS, SETTINGS
+from callcenter.web.keys import DATABASE, HUB, SETTINGS
 from callcenter.web.middleware import json_errors
 from callcenter.web.proxies import TRUSTED_PROXIES, TrustedProxies
-from callcenter.web.security import authenticate
 from dialer import http as dialer_http
-from dialer.service import dialer_context
+from dialer.context import dialer_context
 
 log = logging.getLogger(__name__)
 
@@ -77,22 +76,11 @@ async def _hub(app: web.Application) -> AsyncIterator[None]:
     await hub.close()
 
 
-async def _directory(app: web.Application) -> AsyncIterator[None]:
-    directory = DirectoryService(app[DATABASE], default_rule=RingRule.of(app[SETTINGS].sla))
-    app[DIRECTORY] = directory
-    try:
-        await directory.refresh_index()
-    except (SQLAlchemyError, OSError) as exc:
-        log.error("directory not loaded (database down): %s", exc)
-    yield
-
-
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[json_errors, reject_unstorable_text, authenticate])
     app[SETTINGS] = settings
     app[TRUSTED_PROXIES] = TrustedProxies.parse(settings.trusted_proxies)
-    app[RECONCILE_REPORTS] = []
-    app.cleanup_ctx.extend([_database, _hub, _directory, calendar_context, auth_context,
+    app.cleanup_ctx.extend([_database, _hub, directory_context, calendar_context, auth_context,
                             live_state_context,  # the views below listen to it
                             agent_desk_context,
                             dialer_context,  # before pbx_pipeline, which gives it the link

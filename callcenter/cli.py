@@ -11,9 +11,9 @@ from typing import TypeAlias
 
 from callcenter import redact
 from callcenter.auth import cli as auth_cli
-from callcenter.bench import add_ingest_arguments
-from callcenter.bench.pop import add_pop_arguments
-from callcenter.demo import cli as demo_cli
+from callcenter.devtools.bench import add_ingest_arguments
+from callcenter.devtools.bench.pop import add_pop_arguments
+from callcenter.devtools.demo import cli as demo_cli
 from callcenter.settings import Settings, SettingsError, load_settings, setting_names
 from callcenter.sitecalendar import cli as calendar_cli
 
@@ -35,7 +35,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from callcenter.storage import migrate
+    from callcenter.schema import migrate
 
     migrate.upgrade(settings.database_url, args.revision)
     print(f"database at {args.revision}: {settings.database_url.split('@')[-1]}")
@@ -43,7 +43,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _pbx(settings: Settings, args: argparse.Namespace) -> int:
-    from callcenter.pbx import bench
+    from callcenter.devtools.pbx import bench
 
     if args.action == "up":
         bench.ensure_built()
@@ -62,7 +62,7 @@ def _scenario(settings: Settings, args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
 
-    from callcenter.pbx.recording import run_scenarios
+    from callcenter.devtools.pbx.recording import run_scenarios
 
     record_dir = Path(args.record) if args.record else None
     for path in asyncio.run(run_scenarios(settings.ami, args.names, record_dir=record_dir)):
@@ -71,19 +71,19 @@ def _scenario(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _bench_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from callcenter.bench import ingest
+    from callcenter.devtools.bench import ingest
 
     return ingest.run(args, settings)
 
 
 def _bench_pop(settings: Settings, args: argparse.Namespace) -> int:
-    from callcenter.bench import pop
+    from callcenter.devtools.bench import pop
 
     return pop.run(args, settings)
 
 
 def _bench_claim(settings: Settings, args: argparse.Namespace) -> int:
-    from callcenter.bench import claim
+    from callcenter.devtools.bench import claim
 
     return claim.run(args, settings)
 
@@ -121,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--production", action="store_true",
                    help="load only the production configuration, without the bench overlay")
     p.set_defaults(run=_pbx)
-    p = sub.add_parser("scenario", help="place the bench's test calls (callcenter.pbx.scenarios)")
+    p = sub.add_parser("scenario",
+                       help="place the bench's test calls (callcenter.devtools.pbx.scenarios)")
     p.add_argument("names", nargs="*", help="scenario names (default: all, side by side)")
     p.add_argument("--record", metavar="DIR", help="record each scenario's AMI transcript")
     p.set_defaults(run=_scenario)
@@ -140,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_bench_pop)
     p = _subcommands(sub, "bench").add_parser(
         "claim", help="dialer workers claiming due jobs on PostgreSQL, with a double-claim "
-                      "check (callcenter.bench.claim)")
+                      "check (callcenter.devtools.bench.claim)")
     p.add_argument("--jobs", type=int, default=10_000, help="due jobs (default 10,000)")
     p.add_argument("--workers", type=int, default=4, help="worker processes (default 4)")
     p.add_argument("--database-url", help="PostgreSQL URL (default: a fresh database on "

@@ -10,10 +10,13 @@ codes, line noise) gives None: a caller id is untrusted input and must never bre
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
+
+from callcenter.errors import InvalidInput
 
 # Local subscriber numbers are 7 or 8 digits in China (and shorter elsewhere); anything longer
 # already carries an area code or is a mobile.
@@ -85,4 +88,20 @@ def _valid_e164(candidate: str, region: str) -> str | None:
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
 
 
-__all__ = ["normalise"]
+
+@dataclass(frozen=True, slots=True)
+class NumberPlan:
+    """How local numbers are read at this site (settings phone_region, area_code)."""
+
+    region: str
+    area_code: str
+
+    def e164(self, key: str, raw: str) -> str:
+        """The E.164 form of `raw`, or `InvalidInput` on `key` if it is not a number."""
+        number = normalise(raw, self.region, self.area_code)
+        if number is None:
+            raise InvalidInput(key, f"{raw!r} is not a phone number")
+        return number
+
+
+__all__ = ["NumberPlan", "normalise"]

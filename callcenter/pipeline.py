@@ -15,25 +15,19 @@ from typing import Any
 
 from aiohttp import web
 
-from callcenter.agents.setup import AGENT_DESK
+from callcenter.agents.context import AGENT_DESK
 from callcenter.ami import AmiLink
+from callcenter.calls.call_records import LiveCall
 from callcenter.calls.changes import Change, new_picture
-from callcenter.calls.model import LiveCall
+from callcenter.calls.http import CALL_REGISTRY, CALL_TRACKER
 from callcenter.calls.registry import CallRegistry, RegistryWriter
 from callcenter.calls.tracker import CallTracker
+from callcenter.directory.context import DIRECTORY, RECONCILE_REPORTS
 from callcenter.directory.pbx_sync import DirectoryReconciler
 from callcenter.hub.base import Hub, HubUnavailable
 from callcenter.web.health import PBX_LINK
-from callcenter.web.keys import (
-    CALL_REGISTRY,
-    CALL_TRACKER,
-    DATABASE,
-    DIRECTORY,
-    HUB,
-    RECONCILE_REPORTS,
-    SETTINGS,
-)
-from dialer.service import DIALER
+from callcenter.web.keys import DATABASE, HUB, SETTINGS
+from dialer.context import DIALER
 
 log = logging.getLogger(__name__)
 

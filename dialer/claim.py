@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
-from callcenter.customers.models import CustomerRow
+from callcenter.customers import queries as customers
 from callcenter.storage.database import Database
 from dialer.kinds import JobMode, JobState
 from dialer.models import DialerAttemptRow, DialerJobRow
@@ -116,7 +116,7 @@ async def claim_pg(conn: AsyncConnection, worker: str, kinds: Collection[str], n
 
 async def _claim_sqlite(session: AsyncSession, worker: str, kinds: Collection[str],
                         now: datetime, lease: timedelta) -> Claim | None:
-    blocked = select(CustomerRow.id).where(CustomerRow.do_not_call.is_(True))
+    blocked = customers.do_not_call_ids()
     job = (await session.scalars(
         select(DialerJobRow).where(
             DialerJobRow.state == JobState.PENDING.value,

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.settings import DialerSettings, Settings
 from callcenter.sitecalendar.book import CalendarBook
+from dialer.calling_windows import CallingPolicy
 from dialer.kinds import JobKind
-from dialer.planning import CallingPolicy
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal
-from callcenter.customers.models import CustomerRow
+from callcenter.customers import queries as customers
 from callcenter.errors import Conflict, NotFound
 from callcenter.storage.database import Database
+from dialer.calling_windows import NoCallingWindow, first_slot
 from dialer.config import DialerConfig
 from dialer.kinds import JobMode, JobState
 from dialer.models import DialerAttemptRow, DialerControlRow, DialerJobRow
-from dialer.planning import NoCallingWindow, first_slot
 
 CONTROL_ID = 1
 
@@ -106,8 +106,7 @@ async def reschedule(session: AsyncSession, config: DialerConfig, who: Principal
         raise Conflict(f"job {job_id} is {job.state}; only pending jobs are rescheduled",
                        state=job.state)
     if job.mode == JobMode.AUTO.value:
-        zone = await session.scalar(select(CustomerRow.time_zone).where(
-            CustomerRow.id == job.customer_id))
+        zone = await customers.time_zone(session, job.customer_id)
         try:
             slot = first_slot(now, at, config.customer_zone(zone), config.policy)
         except NoCallingWindow as exc:

@@ -6,7 +6,7 @@ caps allow. APScheduler runs it every `tick_s`; a finished call also starts a fi
 
 Each claimed attempt is one task that owns it to the end: wait for its originate slot, make
 the claim durable (`mark_dialled`), Originate (Async, ChannelId naming job and attempt,
-JOB_ID and FASTAGI channel variables), follow the PBX's events (`LiveCall`), and settle the
+JOB_ID and FASTAGI channel variables), follow the PBX's events (`AttemptCall`), and settle the
 outcome with the write-back (`finish_attempt`). The live-state owner hands its records of
 originates and hang-ups synchronously (`on_change`); the flow runs in the FastAGI server's
 task (`run_flow_for`).
@@ -20,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -31,12 +31,13 @@ from callcenter.ami import actions
 from callcenter.ami.protocol import HeaderValue
 from callcenter.calls.changes import Change, LegEnded, OriginateEnded, Resynced
 from callcenter.calls.tracker import CallTracker
+from callcenter.clock import utcnow
 from callcenter.errors import CallcenterError
 from callcenter.hub.base import Hub
 from callcenter.overdue import reminders
 from callcenter.storage.database import Database
 from dialer import notify
-from dialer.calls import LiveCall
+from dialer.attempt_calls import AttemptCall
 from dialer.claim import Claim, claim_one, mark_dialled, renew_leases
 from dialer.config import AUTO_KINDS, DialerConfig
 from dialer.control import is_paused
@@ -45,7 +46,7 @@ from dialer.kinds import Outcome
 from dialer.models import DialerAttemptRow, DialerJobRow
 from dialer.numbers import dial_string, dialable
 from dialer.pacing import Pacer
-from dialer.planner import PlanReport, plan_once
+from dialer.planning_pass import PlanReport, plan_once
 from dialer.preview import import_promises
 from dialer.reconcile import expire_leases
 from dialer.satisfaction import technician_figures
@@ -67,10 +68,6 @@ class PbxDialer(Protocol):
     def connected(self) -> bool: ...
 
     def send_originate(self, headers: Mapping[str, HeaderValue]) -> str: ...
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -97,7 +94,7 @@ class Dialer:
                            d.originates_per_s)
         self.pbx: PbxDialer | None = None
         self.paused = False
-        self.live: dict[str, LiveCall] = {}
+        self.live: dict[str, AttemptCall] = {}
         self.tracker = tracker
         tracker.subscribe(self.on_change)
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -254,12 +251,12 @@ class Dialer:
         today = self._clock().astimezone(self.config.site_zone).date()
         return self.config.policy.no_call_day(today)
 
-    def _start_call(self, claim: Claim, *, adopted: bool = False) -> LiveCall:
+    def _start_call(self, claim: Claim, *, adopted: bool = False) -> AttemptCall:
         if adopted:
             self.pacer.occupy(claim.kind)
         else:
             self.pacer.take(claim.kind)
-        call = LiveCall(claim, adopted=adopted)
+        call = AttemptCall(claim, adopted=adopted)
         self.live[claim.channel_id] = call
         self._spawn(self._attempt(call), f"call-{claim.channel_id}")
         return call
@@ -274,7 +271,7 @@ class Dialer:
 
     # -- one attempt --------------------------------------------------------------------------
 
-    async def _attempt(self, call: LiveCall) -> None:
+    async def _attempt(self, call: AttemptCall) -> None:
         claim = call.claim
         try:
             if not call.adopted and not await self._dial(call):
@@ -294,7 +291,7 @@ class Dialer:
             self.pacer.give_back(claim.kind)
             self._kick()
 
-    async def _dial(self, call: LiveCall) -> bool:
+    async def _dial(self, call: AttemptCall) -> bool:
         """Pace, make the claim durable, Originate; False when the attempt ended already."""
         claim, d = call.claim, self.config.dialer
         await self.pacer.wait_turn()

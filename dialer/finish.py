@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from callcenter.customers.models import CustomerRow
+from callcenter.customers import queries as customers
 from callcenter.storage.database import Database
+from dialer.after_attempt import JobFacts, after_attempt, effective_outcome
 from dialer.config import DialerConfig
-from dialer.decisions import JobFacts, after_attempt, effective_outcome
 from dialer.kinds import JobState, Outcome
 from dialer.models import DialerAttemptRow, DialerJobRow
 from dialer.writeback import WriteBack, write_back
@@ -81,8 +81,7 @@ async def finish_attempt(db: Database, config: DialerConfig, worker: str,
         if flow is not None:
             attempt.flow_outcome = flow.outcome.value
             attempt.answers = {**attempt.answers, **flow.answers}
-        zone_name = await session.scalar(
-            select(CustomerRow.time_zone).where(CustomerRow.id == job.customer_id))
+        zone_name = await customers.time_zone(session, job.customer_id)
         facts = JobFacts(job.attempts, job.max_attempts, job.due_at,
                          config.customer_zone(zone_name))
         decision = after_attempt(facts, outcome, flow.outcome if flow else None,

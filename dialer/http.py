@@ -18,16 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.audit.log import record
 from callcenter.auth.roles import Principal, Role, principal_of, require
+from callcenter.clock import utcnow
 from callcenter.customers import fields as f
-from callcenter.customers.httputil import database, now, query_int, query_text
 from callcenter.errors import InvalidInput
 from callcenter.web.inputs import MAX_ID, path_id
 from callcenter.web.keys import HUB
 from callcenter.web.middleware import read_json
+from callcenter.web.requests import database, query_int, query_text
 from dialer import control, notify, preview
+from dialer.context import DIALER
 from dialer.kinds import JobKind, JobMode, JobState
 from dialer.satisfaction import figures, month_of
-from dialer.service import DIALER
 
 routes = web.RouteTableDef()
 
@@ -55,7 +56,7 @@ async def status(request: web.Request) -> web.Response:
 
 
 async def _set_paused(request: web.Request, paused: bool) -> web.Response:
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         await control.set_paused(session, principal_of(request), paused, clock)
     request.app[DIALER].paused = paused
@@ -124,7 +125,7 @@ async def reschedule(request: web.Request) -> web.Response:
         raise InvalidInput("at", "is required (an ISO 8601 instant with its offset)")
     async with database(request).transaction() as session:
         job = await control.reschedule(session, request.app[DIALER].config,
-                                       principal_of(request), job_id, at, now())
+                                       principal_of(request), job_id, at, utcnow())
         body = control.job_json(job)
     await notify.publish(request.app[HUB], [{"type": "dialer.job", **body}])
     return web.json_response(body)
@@ -138,7 +139,7 @@ async def cancel(request: web.Request) -> web.Response:
     f.reject_unknown(data, frozenset({"note"}))
     note = f.text(data, "note", default="", limit=2000)
     async with database(request).transaction() as session:
-        job = await control.cancel(session, principal_of(request), job_id, note, now())
+        job = await control.cancel(session, principal_of(request), job_id, note, utcnow())
         body = control.job_json(job)
     await notify.publish(request.app[HUB], [{"type": "dialer.job", **body}])
     return web.json_response(body)
@@ -149,7 +150,7 @@ async def cancel(request: web.Request) -> web.Response:
 async def satisfaction(request: web.Request) -> web.Response:
     """R19: this month by default, or [since, until)."""
     zone = request.app[DIALER].config.site_zone
-    since, until = month_of(now(), zone)
+    since, until = month_of(utcnow(), zone)
     since = _when(request, "since") or since
     until = _when(request, "until") or until
     async with database(request).sessions() as session:
@@ -162,7 +163,7 @@ async def satisfaction(request: web.Request) -> web.Response:
 async def preview_list(request: web.Request) -> web.Response:
     limit = query_int(request, "limit", 50, low=1, high=200)
     async with database(request).transaction() as session:
-        rows = await preview.open_jobs(session, now(), limit)
+        rows = await preview.open_jobs(session, utcnow(), limit)
         _audit_reads(session, principal_of(request), "preview", [row.id for row in rows])
         body = [control.job_json(row) for row in rows]
     return web.json_response({"jobs": body})
@@ -173,7 +174,7 @@ async def preview_list(request: web.Request) -> web.Response:
 async def preview_take(request: web.Request) -> web.Response:
     job_id = path_id(request)
     async with database(request).transaction() as session:
-        job = await preview.take(session, principal_of(request), job_id, now())
+        job = await preview.take(session, principal_of(request), job_id, utcnow())
         body = control.job_json(job)
     body["dial"] = {"path": "/api/agent/dial",
                     "body": {"number": body["phone"], "customer_id": body["customer_id"]}}
@@ -192,7 +193,7 @@ async def preview_report(request: web.Request) -> web.Response:
     note = f.text(data, "note", default="", limit=2000)
     async with database(request).transaction() as session:
         job = await preview.report(session, principal_of(request), job_id, data["reached"],
-                                   note, now())
+                                   note, utcnow())
         body = control.job_json(job)
     await notify.publish(request.app[HUB], [{"type": "dialer.job", **body}])
     return web.json_response(body)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callcenter.customers.models import utcnow
+from callcenter.clock import utcnow
 from callcenter.storage.base import Base
 from callcenter.storage.types import UtcDateTime
 

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, SQLColumnExpression, cast, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.agents.models import PromisedCallbackRow
+from callcenter.agents import callbacks
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal
 from callcenter.errors import Conflict, NotFound
 from dialer.config import DialerConfig
+from dialer.event_jobs import JobPlan
 from dialer.kinds import JobKind, JobMode, JobState, Outcome
 from dialer.models import DialerAttemptRow, DialerJobRow
-from dialer.planner import create_job
-from dialer.plans import JobPlan
+from dialer.planning_pass import create_job
 
 TAKE_FOR = timedelta(hours=1)
 PROMISED = "promised_callback"
@@ -95,22 +95,20 @@ async def report(session: AsyncSession, who: Principal, job_id: int, reached: bo
 async def _close_promise(session: AsyncSession, job: DialerJobRow) -> None:
     kind, _, ident = job.subject.partition(":")
     if kind == PROMISED and ident.isdigit():
-        promise = await session.get(PromisedCallbackRow, int(ident))
-        if promise is not None and promise.status == "open":
-            promise.status = "done"
+        await callbacks.close_promise(session, int(ident))
+
+
+def _imported(promise_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """A preview job exists for the promise already."""
+    subject = PROMISED + ":" + cast(promise_id, DialerJobRow.subject.type)
+    return select(DialerJobRow.id).where(DialerJobRow.subject == subject).exists()
 
 
 async def import_promises(session: AsyncSession, config: DialerConfig, now: datetime,
                           limit: int = 200) -> int:
     """R6: open promised call-backs of known customers become preview jobs (once each)."""
-    subject = PROMISED + ":" + PromisedCallbackRow.id.cast(DialerJobRow.subject.type)
-    imported = select(DialerJobRow.id).where(DialerJobRow.subject == subject)
-    rows = (await session.scalars(select(PromisedCallbackRow).where(
-        PromisedCallbackRow.status == "open", PromisedCallbackRow.customer_id.is_not(None),
-        ~imported.exists()).order_by(PromisedCallbackRow.id).limit(limit))).all()
     made = 0
-    for promise in rows:
-        assert promise.customer_id is not None
+    for promise in await callbacks.open_promises(session, _imported, limit):
         job = await create_job(session, JobPlan(
             kind=JobKind.AGENT_CALLBACK, customer_id=promise.customer_id,
             subject=f"{PROMISED}:{promise.id}", opens_at=promise.created_at,

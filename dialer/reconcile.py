@@ -26,11 +26,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from callcenter.customers.models import CustomerRow
+from callcenter.customers import queries as customers
 from callcenter.storage.database import Database
+from dialer.after_attempt import JobFacts, after_attempt
 from dialer.claim import Claim, expired
 from dialer.config import DialerConfig
-from dialer.decisions import JobFacts, after_attempt
 from dialer.kinds import JobState, Outcome
 from dialer.models import DialerAttemptRow, DialerJobRow
 
@@ -73,8 +73,7 @@ async def _expire_batch(db: Database, config: DialerConfig, worker: str, now: da
                 continue
             if attempt is not None and attempt.outcome is None:
                 attempt.outcome, attempt.ended_at = Outcome.INTERRUPTED.value, now
-            zone_name = await session.scalar(
-                select(CustomerRow.time_zone).where(CustomerRow.id == job.customer_id))
+            zone_name = await customers.time_zone(session, job.customer_id)
             apply_decision(job, config, zone_name, Outcome.INTERRUPTED, now)
             report.interrupted.append(job.id)
     return len(batch)

@@ -13,15 +13,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.complaints.models import ComplaintRow
-from callcenter.followups.models import RATING_ITEMS, SurveyResultRow
+from callcenter.complaints.follow_ups import registered_before
+from callcenter.followups.surveys import survey_results
 from callcenter.rules.satisfaction import (
-    Rating,
     SatisfactionReport,
-    SurveyItem,
     SurveyResult,
     satisfaction_by_technician,
     satisfaction_report,
@@ -38,20 +35,8 @@ def month_of(at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 async def surveys(session: AsyncSession, since: datetime, until: datetime,
                   technician: str | None = None) -> list[SurveyResult]:
-    """The surveys of [since, until), as R19 sees them."""
-    earlier = exists().where(ComplaintRow.customer_id == SurveyResultRow.customer_id,
-                             ComplaintRow.registered_at < SurveyResultRow.surveyed_at)
-    query = select(SurveyResultRow, earlier.label("excluded")).where(
-        SurveyResultRow.surveyed_at >= since, SurveyResultRow.surveyed_at < until,
-        SurveyResultRow.technician.is_not(None))
-    if technician is not None:
-        query = query.where(SurveyResultRow.technician == technician)
-    results = []
-    for row, excluded in (await session.execute(query)).all():
-        ratings = {SurveyItem(item): Rating(getattr(row, item)) for item in RATING_ITEMS
-                   if getattr(row, item) is not None}
-        results.append(SurveyResult(row.technician or "", ratings, bool(excluded)))
-    return results
+    """The surveys of [since, until), as R19 sees them (excluded: complaint before)."""
+    return await survey_results(session, since, until, technician, registered_before)
 
 
 def report_json(report: SatisfactionReport) -> dict[str, Any]:

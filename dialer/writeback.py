@@ -28,20 +28,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal, Role
+from callcenter.complaints import follow_ups as complaint_ledger
 from callcenter.complaints import service as complaints
-from callcenter.complaints.models import ComplaintRow
-from callcenter.customers.models import ContractRow, CustomerRow
-from callcenter.followups.models import SurveyResultRow
+from callcenter.customers import queries as customers
+from callcenter.customers.queries import CustomerName
+from callcenter.followups.surveys import NewSurvey, add_survey
 from callcenter.overdue import reminders
 from callcenter.rules.classification import RequestKind
 from callcenter.rules.satisfaction import DissatisfactionAction, Rating, SurveyItem
 from callcenter.rules.satisfaction import dissatisfaction_action as r20
 from callcenter.rules.status import ComplaintStatus
 from dialer.config import DialerConfig
+from dialer.event_jobs import JobPlan
 from dialer.kinds import JobKind, JobMode, JobState
 from dialer.models import DialerAttemptRow, DialerJobRow
-from dialer.planner import create_job
-from dialer.plans import JobPlan
+from dialer.planning_pass import create_job
 from ivr_flows.flows import SURVEY_ITEMS
 from ivr_flows.result import FlowResult
 
@@ -67,13 +68,12 @@ async def write_back(session: AsyncSession, job: DialerJobRow, attempt: DialerAt
     assert job.written_back_at is None, "write-back runs once per job"
     job.written_back_at = now
     done = WriteBack()
-    customer = await session.get(CustomerRow, job.customer_id)
+    customer = await customers.customer_name(session, job.customer_id)
     if customer is None:
         return done
     if flow is not None and flow.do_not_call:
-        customer.do_not_call = True
-        record(session, SYSTEM, "update", "customer", customer.id,
-               {"fields": ["do_not_call"], "via": "follow-up call, key 9", "job": job.id})
+        await customers.mark_do_not_call(session, SYSTEM, customer.id,
+                                         {"via": "follow-up call, key 9", "job": job.id})
     kind = JobKind(job.kind)
     if kind is JobKind.TECHNICIAN_SURVEY and flow is not None:
         await _survey(session, job, attempt, flow, customer, config, now, done)
@@ -93,50 +93,40 @@ async def write_back(session: AsyncSession, job: DialerJobRow, attempt: DialerAt
 
 
 async def _survey(session: AsyncSession, job: DialerJobRow, attempt: DialerAttemptRow,
-                  flow: FlowResult, customer: CustomerRow, config: DialerConfig,
+                  flow: FlowResult, customer: CustomerName, config: DialerConfig,
                   now: datetime, done: WriteBack) -> None:
     """R18 survey row (R19 reads it) and the R20 consequences of its answers."""
     ratings = {item: flow.answers[item] for item in SURVEY_ITEMS if item in flow.answers}
     works = flow.answers.get("product_works")
     surveyed_at = attempt.answered_at or now
-    row = SurveyResultRow(
-        customer_id=customer.id, order_id=job.order_id, complaint_id=None,
-        technician=job.technician, surveyed_at=surveyed_at,
-        period_day=surveyed_at.astimezone(config.site_zone).date(),
+    survey = NewSurvey(
+        customer_id=customer.id, order_id=job.order_id, technician=job.technician,
+        surveyed_at=surveyed_at, period_day=surveyed_at.astimezone(config.site_zone).date(),
         outcome=flow.outcome.value, product_works=None if works is None else works == 1,
-        suggestions="", call_id=attempt.channel_id, **ratings)
-    session.add(row)
-    await session.flush()
-    done.survey_id, done.technician = row.id, job.technician
-    action = r20({SurveyItem(k): Rating(v) for k, v in ratings.items()}, row.product_works,
+        call_id=attempt.channel_id, ratings=ratings)
+    done.survey_id, done.technician = await add_survey(session, survey), job.technician
+    action = r20({SurveyItem(k): Rating(v) for k, v in ratings.items()}, survey.product_works,
                  after_repair=True)
     if action is not DissatisfactionAction.NONE:
         low = ", ".join(f"{k}={v}" for k, v in ratings.items() if v <= 2)
         why = "; ".join(filter(None, [f"low ratings {low}" if low else "",
                                       "product not working after the repair"
-                                      if row.product_works is False else ""]))
+                                      if survey.product_works is False else ""]))
         await _r20_complaint(session, job, attempt, customer, config, now, done,
                              serious=action is DissatisfactionAction.SERIOUS_COMPLAINT, why=why)
 
 
 async def _complaint_callback(session: AsyncSession, job: DialerJobRow,
                               attempt: DialerAttemptRow, flow: FlowResult | None,
-                              customer: CustomerRow, config: DialerConfig, now: datetime,
+                              customer: CustomerName, config: DialerConfig, now: datetime,
                               done: WriteBack) -> None:
     """R15: the call is recorded on the ledger; a problem not solved is handled again."""
-    complaint = await session.get(ComplaintRow, job.complaint_id) if job.complaint_id else None
-    if complaint is None:
+    if not job.complaint_id:
         return
-    local = now.astimezone(config.site_zone).strftime("%Y-%m-%d %H:%M")
-    if flow is None:
-        line = f"{local} call-back not reached ({job.result}, {job.attempts} attempts)"
-    else:
-        line = (f"{local} call-back ({flow.outcome.value}): solved="
-                f"{ {1: 'yes', 2: 'no'}.get(flow.answers.get('solved', 0), '-') }, "
-                f"satisfaction={flow.answers.get('satisfaction', '-')}")
-    follow_up = f"{complaint.follow_up}\n{line}".strip()
-    await complaints.change(session, SYSTEM, complaint.id, {"follow_up": follow_up}, now)
-    if flow is None:
+    line = _callback_line(job, flow, now.astimezone(config.site_zone))
+    complaint = await complaint_ledger.add_follow_up_line(session, SYSTEM, job.complaint_id,
+                                                          line, now)
+    if complaint is None or flow is None:
         return
     if flow.answers.get("solved") == 2:
         if complaint.status == ComplaintStatus.RESOLVED.value:
@@ -149,24 +139,32 @@ async def _complaint_callback(session: AsyncSession, job: DialerJobRow,
                              why=f"dissatisfied with complaint {complaint.number} handling")
 
 
+def _callback_line(job: DialerJobRow, flow: FlowResult | None, local: datetime) -> str:
+    """The ledger's follow-up line for a complaint call-back (R15), in site-local time."""
+    at = local.strftime("%Y-%m-%d %H:%M")
+    if flow is None:
+        return f"{at} call-back not reached ({job.result}, {job.attempts} attempts)"
+    return (f"{at} call-back ({flow.outcome.value}): solved="
+            f"{ {1: 'yes', 2: 'no'}.get(flow.answers.get('solved', 0), '-') }, "
+            f"satisfaction={flow.answers.get('satisfaction', '-')}")
+
+
 async def _renewal(session: AsyncSession, job: DialerJobRow, flow: FlowResult,
                    config: DialerConfig, now: datetime, done: WriteBack) -> None:
     """R13: the customer was reached, the notice given."""
-    contract = await session.get(ContractRow, job.contract_id) if job.contract_id else None
-    if contract is not None and contract.renewal_state == "pending":
-        contract.renewal_state = "notified"
-        record(session, SYSTEM, "update", "contract", contract.id,
-               {"fields": ["renewal_state"], "job": job.id})
+    if job.contract_id:
+        await customers.mark_renewal_notified(session, SYSTEM, job.contract_id,
+                                              {"job": job.id})
 
 
-async def _agent_if(session: AsyncSession, job: DialerJobRow, customer: CustomerRow,
+async def _agent_if(session: AsyncSession, job: DialerJobRow, customer: CustomerName,
                     flow: FlowResult, question: str, config: DialerConfig, now: datetime,
                     done: WriteBack) -> None:
     if flow.answers.get(question) == 1:
         await _agent_job(session, job, customer, question, config, now, done)
 
 
-async def _agent_job(session: AsyncSession, job: DialerJobRow, customer: CustomerRow,
+async def _agent_job(session: AsyncSession, job: DialerJobRow, customer: CustomerName,
                      reason: str, config: DialerConfig, now: datetime,
                      done: WriteBack) -> None:
     """A preview job an agent takes from the list (R6: a promised call-back)."""
@@ -183,21 +181,20 @@ async def _agent_job(session: AsyncSession, job: DialerJobRow, customer: Custome
 
 
 async def _r20_complaint(session: AsyncSession, job: DialerJobRow, attempt: DialerAttemptRow,
-                         customer: CustomerRow, config: DialerConfig, now: datetime,
+                         customer: CustomerName, config: DialerConfig, now: datetime,
                          done: WriteBack, *, serious: bool, why: str) -> None:
     """R20: owned by the service manager; a serious one escalated at once."""
     subject = f"R20 follow-up call: {why}"[:200]
-    row, _ = await complaints.register(session, SYSTEM, {
+    row = await complaint_ledger.register(session, SYSTEM, {
         "kind": RequestKind.COMPLAINT, "subject": subject,
         "content": f"{job.kind} job {job.id}, technician {job.technician or '-'}: {why}",
         "complainant": customer.name, "contact": job.phone or "", "customer_id": customer.id,
         "order_id": job.order_id, "call_id": attempt.channel_id,
         "owner": config.dialer.service_manager, "crises": (), "batch": None,
         "batch_incident": False, "answered_on_call": False, "overseas": None,
-    }, config.site_zone, now)
+    }, config.site_zone, now, escalate=serious)
     done.complaints.append(row.id)
     if serious:
-        row.escalated_at = now
         reminder = await reminders.add(
             session, entity="complaint", entity_id=row.id, deadline="escalation",
             state="serious", due_at=row.case_due, owner=None, role=Role.MANAGER.value,

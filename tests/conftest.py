@@ -15,8 +15,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from callcenter.schema import migrate
 from callcenter.settings import Settings, load_settings
-from callcenter.storage import migrate
 from callcenter.storage.database import Database, open_database
 
 PG_ADMIN_DSN = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")

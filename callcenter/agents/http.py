@@ -16,22 +16,24 @@ from sqlalchemy import select
 
 from callcenter.agents import records
 from callcenter.agents.api_docs import OPENAPI
+from callcenter.agents.context import AGENT_DESK
 from callcenter.agents.errors import NotAnAgent
 from callcenter.agents.figures import agent_today
 from callcenter.agents.models import PromisedCallbackRow
 from callcenter.agents.presence import transfer_queue
-from callcenter.agents.service import AgentDeskService, callback_json
-from callcenter.agents.setup import AGENT_DESK
+from callcenter.agents.runtime import AgentDeskService, callback_json
 from callcenter.audit.log import record
 from callcenter.auth.roles import Principal, Role, principal_of, require
 from callcenter.calls.agent_state import AgentState
 from callcenter.customers import fields as f
-from callcenter.customers.httputil import number_plan, site_calendar
+from callcenter.directory.context import DIRECTORY
 from callcenter.directory.models import AgentRow
 from callcenter.errors import Conflict, InvalidInput, NotFound
+from callcenter.sitecalendar.context import site_calendar
 from callcenter.web.inputs import path_id
-from callcenter.web.keys import DIRECTORY, SETTINGS
+from callcenter.web.keys import SETTINGS
 from callcenter.web.middleware import read_json
+from callcenter.web.requests import number_plan
 
 routes = web.RouteTableDef()
 

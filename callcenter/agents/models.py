@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callcenter.customers.models import utcnow
+from callcenter.clock import utcnow
 from callcenter.storage.base import Base
 from callcenter.storage.types import UtcDateTime
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from callcenter.agents.feeds import Client, Feeds
+from callcenter.calls.call_records import Direction
 from callcenter.calls.changes import (
     AgentLeft,
     CallAdopted,
@@ -38,7 +39,6 @@ from callcenter.calls.changes import (
     RingEnded,
     RingStarted,
 )
-from callcenter.calls.model import Direction
 
 log = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from callcenter.calls.models import CallRow
 from callcenter.complaints import schemas as complaint_schemas
 from callcenter.complaints import service as complaints
 from callcenter.customers import fields as f
-from callcenter.customers.schemas import NumberPlan
 from callcenter.errors import Conflict, InvalidInput
 from callcenter.orders import schemas as order_schemas
 from callcenter.orders import service as orders
+from callcenter.phones import NumberPlan
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.storage.database import Database
 

@@ -23,15 +23,15 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
+from callcenter.agents.context import AGENT_DESK
 from callcenter.agents.errors import NotAnAgent
 from callcenter.agents.feeds import Client
-from callcenter.agents.setup import AGENT_DESK
+from callcenter.auth.context import AUTH
+from callcenter.auth.middleware import SESSION_COOKIE
 from callcenter.auth.roles import Forbidden, Role, Unauthenticated, principal_of, require
 from callcenter.auth.secret import digest
-from callcenter.auth.setup import AUTH
 from callcenter.web import ws_close
 from callcenter.web.openapi import error
-from callcenter.web.security import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 

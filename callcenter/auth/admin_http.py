@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.auth.accounts import account_json
+from callcenter.auth.context import AUTH
 from callcenter.auth.http import ROLE_SCHEMA
 from callcenter.auth.roles import Role, principal_of, require
 from callcenter.auth.schemas import (
@@ -15,7 +16,6 @@ from callcenter.auth.schemas import (
     parse_new_account,
     parse_new_token,
 )
-from callcenter.auth.setup import AUTH
 from callcenter.web.inputs import path_id
 from callcenter.web.middleware import read_json
 from callcenter.web.openapi import ID_SCHEMA, error, json_body, json_response, path_param, ref

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from callcenter.settings import Settings
 
 if TYPE_CHECKING:
-    from callcenter.auth.setup import Auth
+    from callcenter.auth.context import Auth
 
 Work = Callable[["Auth"], Awaitable[str]]
 ROLES = ["agent", "technician", "supervisor", "manager", "admin"]
@@ -77,7 +77,7 @@ def add_token(settings: Settings, args: argparse.Namespace) -> int:
 
 def _run(settings: Settings, work: Work) -> int:
     from callcenter.errors import CallcenterError
-    from callcenter.storage import migrate
+    from callcenter.schema import migrate
 
     try:
         migrate.upgrade(settings.database_url)
@@ -89,7 +89,7 @@ def _run(settings: Settings, work: Work) -> int:
 
 
 async def _with_auth(settings: Settings, work: Work) -> str:
-    from callcenter.auth.setup import build_auth
+    from callcenter.auth.context import build_auth
     from callcenter.storage.database import open_database
 
     db = open_database(settings.database_url)

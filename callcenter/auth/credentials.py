@@ -17,6 +17,7 @@ from callcenter.auth.cache import TtlCache
 from callcenter.auth.models import AccountRow, ApiTokenRow, SessionRow
 from callcenter.auth.principal import Principal, Role
 from callcenter.auth.secret import digest
+from callcenter.clock import utcnow
 from callcenter.storage.database import Database
 
 CACHE_TTL_S = 10.0
@@ -25,10 +26,6 @@ FAR_FUTURE = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
 
 Now = Callable[[], datetime]
 Loader = Callable[[str, datetime], Awaitable["Resolved | None"]]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

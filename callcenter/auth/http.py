@@ -6,17 +6,17 @@ from typing import Any
 
 from aiohttp import web
 
+from callcenter.auth.context import AUTH
 from callcenter.auth.csrf import COOKIE as CSRF_COOKIE
 from callcenter.auth.login import SESSION_LIFETIME
+from callcenter.auth.middleware import LOGIN_PATH, SESSION_COOKIE
 from callcenter.auth.ratelimit import TooManyAttempts
 from callcenter.auth.revocation import Revocation
 from callcenter.auth.roles import ALL_ROLES, Principal, principal_of, require
 from callcenter.auth.schemas import ROLE_NAMES, USERNAME_PATTERN, parse_login
-from callcenter.auth.setup import AUTH
 from callcenter.web.middleware import error_response, read_json
 from callcenter.web.openapi import error, json_body, json_response, ref
 from callcenter.web.proxies import TRUSTED_PROXIES
-from callcenter.web.security import LOGIN_PATH, SESSION_COOKIE
 
 routes = web.RouteTableDef()
 ROLE_SCHEMA: dict[str, Any] = {"type": "string", "enum": ROLE_NAMES}

@@ -19,12 +19,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from callcenter.audit.log import record, record_as
-from callcenter.auth.credentials import Now, principal_for, utcnow
+from callcenter.auth.credentials import Now, principal_for
 from callcenter.auth.models import AccountRow, SessionRow
 from callcenter.auth.passwords import hash_password, needs_rehash, verify_password
 from callcenter.auth.principal import Principal
 from callcenter.auth.ratelimit import AttemptThrottle, Backoff, TooManyAttempts
 from callcenter.auth.secret import digest, new_secret
+from callcenter.clock import utcnow
 from callcenter.errors import CallcenterError
 from callcenter.storage.database import Database
 

@@ -6,17 +6,14 @@ API tokens are stored as their SHA-256 digest, so a copy of the database lets no
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from callcenter.clock import utcnow
 from callcenter.storage.base import Base
 from callcenter.storage.types import UtcDateTime
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class AccountRow(Base):

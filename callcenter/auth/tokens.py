@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 
 from callcenter.audit.log import record, record_by_operator
-from callcenter.auth.credentials import CredentialStore, Now, utcnow
+from callcenter.auth.credentials import CredentialStore, Now
 from callcenter.auth.models import AccountRow, ApiTokenRow
 from callcenter.auth.principal import Principal
 from callcenter.auth.schemas import NewToken
 from callcenter.auth.secret import digest, new_api_token
+from callcenter.clock import utcnow
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.storage.database import Database
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from callcenter.calls.model import LegEnd, TimePrecision, VisitResult
+from callcenter.calls.call_records import LegEnd, TimePrecision, VisitResult
 from callcenter.calls.state import CallState, LegState, VisitState
 from callcenter.events import ChannelSnapshot, PbxSnapshot, QueueEntrySnapshot, QueueSnapshot
 

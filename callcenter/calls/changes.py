@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from callcenter.calls.agent_state import Presence
-from callcenter.calls.model import FinishedCall, LiveCall
+from callcenter.calls.call_records import FinishedCall, LiveCall
 
 
 class RingEnd(StrEnum):

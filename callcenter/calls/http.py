@@ -18,13 +18,19 @@ from aiohttp import web
 
 from callcenter.audit.log import entry, write
 from callcenter.auth.roles import Role, principal_of, require
-from callcenter.calls.model import AgentLeg, FinishedCall
+from callcenter.calls.call_records import AgentLeg, FinishedCall
+from callcenter.calls.registry import CallRegistry
 from callcenter.calls.sla import Breach, Figure, RingRule, ServiceLevel
+from callcenter.calls.tracker import CallTracker
 from callcenter.errors import InvalidInput
-from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER, DATABASE, SETTINGS
+from callcenter.web.keys import DATABASE, SETTINGS
 from callcenter.web.openapi import error, json_response, ref
 
 routes = web.RouteTableDef()
+
+# The registry and the live-state owner, kept on the app by the pipeline that makes them.
+CALL_REGISTRY = web.AppKey("call_registry", CallRegistry)
+CALL_TRACKER = web.AppKey("call_tracker", CallTracker)
 
 REPORT_ROLES = (Role.SUPERVISOR, Role.MANAGER)
 

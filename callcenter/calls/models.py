@@ -25,7 +25,7 @@ from callcenter.storage.types import UtcDateTime
 
 class CallRow(Base):
     """One call as the call-registration book records it (R4, R12); for an outbound call
-    the caller_num columns hold the customer's number (see `model.FinishedCall`)."""
+    the caller_num columns hold the customer's number (see `call_records.FinishedCall`)."""
 
     __tablename__ = "calls"
     __table_args__ = (Index("ix_calls_queue_entered_at", "queue", "entered_at"),)
@@ -62,7 +62,7 @@ class CallRow(Base):
     rule_ring_cycle_s: Mapped[float | None] = mapped_column(Float)
     # A call taken over from the PBX's lists after it started (a service restart or a lost
     # link); `precision` maps each of its inexact figures to "second" or "unknown" (NULL:
-    # every figure is exact). See `model.FinishedCall`.
+    # every figure is exact). See `call_records.FinishedCall`.
     adopted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     precision: Mapped[dict[str, str] | None] = mapped_column(JSON)
 

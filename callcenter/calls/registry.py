@@ -24,8 +24,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import selectinload
 
 from callcenter.calls import rows, sla
+from callcenter.calls.call_records import FinishedCall
 from callcenter.calls.changes import CallEnded, Change
-from callcenter.calls.model import FinishedCall
 from callcenter.calls.models import CallAgentLegRow, CallQueueVisitRow, CallRow
 from callcenter.settings import SlaSettings
 from callcenter.storage.database import Database

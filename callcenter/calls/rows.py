@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from callcenter.calls.model import (
+from callcenter.calls.call_records import (
     AgentLeg,
     Direction,
     ExitReason,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from callcenter.calls.model import AgentLeg, FinishedCall, LegEnd
+from callcenter.calls.call_records import AgentLeg, FinishedCall, LegEnd
 from callcenter.settings import SlaSettings
 
 _MISSES = frozenset({LegEnd.RANG_OUT, LegEnd.REJECTED, LegEnd.DUMPED})

@@ -8,7 +8,7 @@ second time. Times are PBX epoch seconds (floats keep the hot path cheap).
 
 from __future__ import annotations
 
-from callcenter.calls.model import Direction, LegEnd, TimePrecision, VisitResult
+from callcenter.calls.call_records import Direction, LegEnd, TimePrecision, VisitResult
 
 # QUEUESTATUS values after Queue() returns (R4 exit reasons). FULL and JOIN* mean the caller
 # was refused at the door: the call still counts as offered, the queue failed it.
@@ -130,7 +130,7 @@ class CallState:
     agent's leg, `caller_*` the customer's number).
 
     An `adopted` call was taken over from the PBX's lists after it had started; `precision`
-    names its figures that are whole-second or unknown (see `model.FinishedCall`)."""
+    names its figures that are whole-second or unknown (see `call_records.FinishedCall`)."""
 
     __slots__ = (
         "adopted",

@@ -36,6 +36,7 @@ from typing import Any
 from callcenter import phones
 from callcenter.calls.adoption import adoptions
 from callcenter.calls.agent_state import AgentBoard, Presence
+from callcenter.calls.call_records import Direction, FinishedCall, LiveCall
 from callcenter.calls.changes import (
     AgentChanged,
     CallAdopted,
@@ -50,8 +51,7 @@ from callcenter.calls.changes import (
     Ring,
     RingEnd,
 )
-from callcenter.calls.model import Direction, FinishedCall, LiveCall
-from callcenter.calls.records import finished_call, live_call
+from callcenter.calls.from_state import finished_call, live_call
 from callcenter.calls.rings import RingBook
 from callcenter.calls.sla import RuleFor
 from callcenter.calls.state import CallState

@@ -15,25 +15,19 @@ from aiohttp import web
 
 from callcenter.audit.log import record
 from callcenter.auth.roles import Role, principal_of, require
+from callcenter.clock import utcnow
 from callcenter.complaints import service
 from callcenter.complaints.schemas import MAX_BATCH, parse_create, parse_patch, parse_status
 from callcenter.customers import fields as f
-from callcenter.customers.httputil import (
-    created,
-    database,
-    now,
-    number_plan,
-    query_int,
-    query_text,
-    site_calendar,
-)
 from callcenter.overdue import reminders
 from callcenter.rules.classification import CrisisKind, RequestKind
 from callcenter.rules.numbering import parse_complaint_number
 from callcenter.rules.status import ComplaintStatus
+from callcenter.sitecalendar.context import site_calendar
 from callcenter.web.inputs import MAX_ID, path_id
 from callcenter.web.keys import HUB, SETTINGS
 from callcenter.web.middleware import read_json
+from callcenter.web.requests import created, database, number_plan, query_int, query_text
 
 routes = web.RouteTableDef()
 
@@ -51,7 +45,7 @@ async def list_complaints(request: web.Request) -> web.Response:
     number = str(parse_complaint_number(raw_number)) if raw_number else None
     customer_id = query_int(request, "customer_id", 0, low=0, high=MAX_ID) or None
     limit = query_int(request, "limit", 50, low=1, high=200)
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         rows = await service.search(session, status, number, customer_id, limit)
         who = principal_of(request)
@@ -65,7 +59,7 @@ async def list_complaints(request: web.Request) -> web.Response:
 @require(*READERS)
 async def create_complaint(request: web.Request) -> web.Response:
     values = parse_create(await read_json(request), number_plan(request))
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         row, escalation = await service.register(session, principal_of(request), values,
                                                  request.app[SETTINGS].zone, clock)
@@ -82,7 +76,7 @@ async def get_complaint(request: web.Request) -> web.Response:
     async with database(request).transaction() as session:
         row = await service.load(session, complaint_id)
         record(session, principal_of(request), "read", "complaint", row.id)
-        body = service.complaint_json(row, now())
+        body = service.complaint_json(row, utcnow())
     return web.json_response(body)
 
 
@@ -91,7 +85,7 @@ async def get_complaint(request: web.Request) -> web.Response:
 async def patch_complaint(request: web.Request) -> web.Response:
     complaint_id = path_id(request)
     values = parse_patch(await read_json(request))
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         row = await service.change(session, principal_of(request), complaint_id, values, clock)
         body = service.complaint_json(row, clock)
@@ -103,7 +97,7 @@ async def patch_complaint(request: web.Request) -> web.Response:
 async def change_status(request: web.Request) -> web.Response:
     complaint_id = path_id(request)
     target, note, extra = parse_status(await read_json(request))
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         row = await service.move(session, principal_of(request), complaint_id, target, note,
                                  extra, site_calendar(request), clock)

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from callcenter.customers import fields as f
-from callcenter.customers.schemas import NumberPlan
 from callcenter.errors import InvalidInput
+from callcenter.phones import NumberPlan
 from callcenter.rules.classification import CrisisKind, RequestKind, is_batch_incident
 from callcenter.rules.status import ComplaintStatus
 

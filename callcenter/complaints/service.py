@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from callcenter.audit.history import history_json, write_transition
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal, Role
+from callcenter.clock import iso
 from callcenter.complaints.models import ComplaintRow, ComplaintTransitionRow
 from callcenter.complaints.numbering import next_serial
-from callcenter.customers.fields import iso
 from callcenter.customers.models import CustomerRow
 from callcenter.errors import InvalidInput, NotFound
 from callcenter.followups.outbox import Topic, emit
@@ -36,7 +37,6 @@ from callcenter.rules.deadlines import (
 )
 from callcenter.rules.numbering import complaint_number, period_key
 from callcenter.rules.status import COMPLAINT, ComplaintStatus
-from callcenter.storage.transitions import history_json, write_transition
 
 WARN_BEFORE = timedelta(days=1)
 """A complaint case shows as due soon a day before its R23 deadline."""

@@ -131,15 +131,6 @@ def calendar_date(data: Mapping[str, Any], key: str) -> date | None:
         raise InvalidInput(key, f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def iso(value: datetime | date | None) -> str | None:
-    """JSON form of a stored time: ISO 8601, UTC for instants."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
 # OpenAPI 3.1 fragments for the back-office modules (see `callcenter.web.openapi`, which
 # adds the 400/401/403/default responses and the roles of each operation).
 _ERROR_NAMES = {400: "InvalidInput", 404: "NotFound", 409: "Conflict"}

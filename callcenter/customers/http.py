@@ -17,21 +17,15 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.auth.roles import Principal, Role, principal_of, require
+from callcenter.clock import utcnow
 from callcenter.customers import fields as f
 from callcenter.customers import service
-from callcenter.customers.httputil import (
-    created,
-    database,
-    now,
-    number_plan,
-    query_int,
-    query_text,
-)
 from callcenter.customers.schemas import RenewalState, parse_contract, parse_customer, parse_product
 from callcenter.customers.views import contract_json, customer_json, product_json
 from callcenter.web.inputs import path_id
 from callcenter.web.keys import SETTINGS
 from callcenter.web.middleware import read_json
+from callcenter.web.requests import created, database, number_plan, query_int, query_text
 
 routes = web.RouteTableDef()
 R = TypeVar("R")
@@ -58,7 +52,7 @@ async def list_customers(request: web.Request) -> web.Response:
 async def create_customer(request: web.Request) -> web.Response:
     values = parse_customer(await read_json(request), number_plan(request))
     async with database(request).transaction() as session:
-        row = await service.create(session, principal_of(request), values, now())
+        row = await service.create(session, principal_of(request), values, utcnow())
         body = customer_json(await service.load(session, row.id))
     return created(body)
 
@@ -78,7 +72,7 @@ async def patch_customer(request: web.Request) -> web.Response:
     customer_id = path_id(request)
     values = parse_customer(await read_json(request), number_plan(request), partial=True)
     async with database(request).transaction() as session:
-        row = await service.update(session, principal_of(request), customer_id, values, now())
+        row = await service.update(session, principal_of(request), customer_id, values, utcnow())
         body = customer_json(row)
     return web.json_response(body)
 

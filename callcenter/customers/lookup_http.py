@@ -15,10 +15,11 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.auth.roles import Role, principal_of, require
+from callcenter.clock import utcnow
 from callcenter.customers import fields as f
-from callcenter.customers.httputil import database, now, number_plan
 from callcenter.customers.lookup import audited_lookup
 from callcenter.errors import InvalidInput
+from callcenter.web.requests import database, number_plan
 
 routes = web.RouteTableDef()
 
@@ -30,7 +31,7 @@ async def lookup_caller(request: web.Request) -> web.Response:
     if not raw:
         raise InvalidInput("number", "is required")
     number = number_plan(request).e164("number", raw)
-    who, at = principal_of(request), now()
+    who, at = principal_of(request), utcnow()
     body = await database(request).on_autocommit(
         lambda conn: audited_lookup(conn, who, number, at))
     return web.json_response(body)

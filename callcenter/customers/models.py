@@ -8,7 +8,7 @@ several customers, and the lookup shows them all rather than guessing.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -22,13 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from callcenter.clock import utcnow
 from callcenter.storage.base import Base
 from callcenter.storage.types import UtcDateTime
-
-
-def utcnow() -> datetime:
-    """Row timestamps are aware UTC instants (STYLE: times are timezone-aware)."""
-    return datetime.now(UTC)
 
 
 class CustomerRow(Base):

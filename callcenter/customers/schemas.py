@@ -16,7 +16,7 @@ from zoneinfo import available_timezones
 
 from callcenter.customers import fields as f
 from callcenter.errors import InvalidInput
-from callcenter.phones import normalise
+from callcenter.phones import NumberPlan
 from callcenter.rules.deadlines import ServiceZone
 
 MAX_PHONES = 10
@@ -35,21 +35,6 @@ class RenewalState(StrEnum):
 class PhoneSpec:
     e164: str
     label: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class NumberPlan:
-    """How local numbers are read at this site (settings phone_region, area_code)."""
-
-    region: str
-    area_code: str
-
-    def e164(self, key: str, raw: str) -> str:
-        """The E.164 form of `raw`, or `InvalidInput` on `key` if it is not a number."""
-        number = normalise(raw, self.region, self.area_code)
-        if number is None:
-            raise InvalidInput(key, f"{raw!r} is not a phone number")
-        return number
 
 
 _CUSTOMER_FIELDS = frozenset({"name", "phones", "address", "zone", "time_zone", "overseas",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal, Role
-from callcenter.customers.fields import iso
+from callcenter.clock import iso
 from callcenter.customers.models import ContractRow, CustomerPhoneRow, CustomerRow, ProductRow
 from callcenter.customers.schemas import PhoneSpec
 from callcenter.errors import Conflict, InvalidInput, NotFound

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from callcenter.customers.fields import iso
+from callcenter.clock import iso
 from callcenter.customers.models import ContractRow, CustomerRow, ProductRow
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.auth.roles import ALL_ROLES, Role, require
+from callcenter.directory.context import DIRECTORY, RECONCILE_REPORTS
 from callcenter.directory.schemas import parse_agent, parse_queue
 from callcenter.directory.service import agent_json, queue_json
-from callcenter.web.keys import DIRECTORY, RECONCILE_REPORTS
 from callcenter.web.middleware import read_json
 from callcenter.web.openapi import error, json_body, json_response, path_param, ref
 

@@ -9,6 +9,7 @@ own pace, in their own transaction; an event stays pending for a consumer until 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -17,6 +18,19 @@ from sqlalchemy import exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.followups.models import OutboxDeliveryRow, OutboxRow
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEvent:
+    """One outbox event as a consumer reads it (`pending_events`)."""
+
+    id: int
+    topic: str
+    entity: str
+    entity_id: str
+    occurred_at: datetime
+    due_at: datetime | None
+    payload: dict[str, Any]
 
 
 class Topic(StrEnum):
@@ -61,6 +75,15 @@ async def pending(
     return list((await session.scalars(query)).all())
 
 
+async def pending_events(
+    session: AsyncSession, consumer: str, *, topics: Sequence[Topic] = (), limit: int = 100
+) -> list[OutboxEvent]:
+    """`pending`, as plain events (for consumers outside this package)."""
+    rows = await pending(session, consumer, topics=topics, limit=limit)
+    return [OutboxEvent(row.id, row.topic, row.entity, row.entity_id, row.occurred_at,
+                        row.due_at, dict(row.payload or {})) for row in rows]
+
+
 async def take(session: AsyncSession, consumer: str, event_ids: Sequence[int]) -> None:
     """Mark events as taken by `consumer`, in the consumer's own transaction.
 
@@ -74,4 +97,4 @@ async def take(session: AsyncSession, consumer: str, event_ids: Sequence[int]) -
         )
 
 
-__all__ = ["Topic", "emit", "pending", "take"]
+__all__ = ["OutboxEvent", "Topic", "emit", "pending", "pending_events", "take"]

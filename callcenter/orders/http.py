@@ -15,21 +15,16 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.auth.roles import Role, principal_of, require
+from callcenter.clock import utcnow
 from callcenter.customers import fields as f
-from callcenter.customers.httputil import (
-    created,
-    database,
-    now,
-    query_int,
-    query_text,
-    site_calendar,
-)
 from callcenter.orders import service
 from callcenter.orders.schemas import OrderKind, parse_create, parse_patch, parse_status
 from callcenter.rules.classification import ServiceClass
 from callcenter.rules.status import OrderStatus
+from callcenter.sitecalendar.context import site_calendar
 from callcenter.web.inputs import MAX_ID, path_id
 from callcenter.web.middleware import read_json
+from callcenter.web.requests import created, database, query_int, query_text
 
 routes = web.RouteTableDef()
 
@@ -46,7 +41,7 @@ async def list_orders(request: web.Request) -> web.Response:
         status = f.choice({"status": status}, "status", OrderStatus).value
     technician = query_text(request, "technician", limit=120)
     limit = query_int(request, "limit", 50, low=1, high=200)
-    clock, calendar = now(), site_calendar(request)
+    clock, calendar = utcnow(), site_calendar(request)
     async with database(request).transaction() as session:
         rows = await service.search(session, principal_of(request), customer_id, status,
                                     technician, limit)
@@ -58,7 +53,7 @@ async def list_orders(request: web.Request) -> web.Response:
 @require(*REGISTRARS)
 async def create_order(request: web.Request) -> web.Response:
     values = parse_create(await read_json(request))
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         row = await service.register(session, principal_of(request), values,
                                      site_calendar(request), clock)
@@ -72,7 +67,7 @@ async def get_order(request: web.Request) -> web.Response:
     order_id = path_id(request)
     async with database(request).transaction() as session:
         row = await service.read(session, principal_of(request), order_id)
-        body = service.order_json(row, now(), site_calendar(request))
+        body = service.order_json(row, utcnow(), site_calendar(request))
     return web.json_response(body)
 
 
@@ -81,7 +76,7 @@ async def get_order(request: web.Request) -> web.Response:
 async def patch_order(request: web.Request) -> web.Response:
     order_id = path_id(request)
     values = parse_patch(await read_json(request))
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         row = await service.change(session, principal_of(request), order_id, values, clock)
         body = service.order_json(row, clock, site_calendar(request))
@@ -93,7 +88,7 @@ async def patch_order(request: web.Request) -> web.Response:
 async def change_status(request: web.Request) -> web.Response:
     order_id = path_id(request)
     target, note, technician = parse_status(await read_json(request))
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         row = await service.move(session, principal_of(request), order_id, target, note,
                                  technician, site_calendar(request), clock)

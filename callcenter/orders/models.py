@@ -17,9 +17,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from callcenter.customers.models import utcnow
+from callcenter.audit.history import TimedTransition
+from callcenter.clock import utcnow
 from callcenter.storage.base import Base
-from callcenter.storage.transitions import TimedTransition
 from callcenter.storage.types import UtcDateTime
 
 

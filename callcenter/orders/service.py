@@ -18,9 +18,10 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from callcenter.audit.history import history_json, write_transition
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal, Role
-from callcenter.customers.fields import iso
+from callcenter.clock import iso
 from callcenter.customers.models import CustomerRow, ProductRow
 from callcenter.errors import InvalidInput, NotFound
 from callcenter.followups.outbox import Topic, emit
@@ -35,7 +36,6 @@ from callcenter.rules.deadlines import (
     workshop_due,
 )
 from callcenter.rules.status import SERVICE_ORDER, OrderStatus
-from callcenter.storage.transitions import history_json, write_transition
 
 WARN_BEFORE = timedelta(hours=1)
 """How long before a deadline the order shows as due soon (and the watch reminds)."""

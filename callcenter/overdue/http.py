@@ -15,11 +15,12 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.auth.roles import Role, principal_of, require
+from callcenter.clock import iso, utcnow
 from callcenter.customers import fields as f
-from callcenter.customers.httputil import database, now, query_flag, query_int
 from callcenter.overdue import reminders
 from callcenter.overdue.watch import find_late
 from callcenter.web.inputs import path_id
+from callcenter.web.requests import database, query_flag, query_int
 
 routes = web.RouteTableDef()
 
@@ -27,10 +28,10 @@ routes = web.RouteTableDef()
 @routes.get("/api/overdue")
 @require(Role.SUPERVISOR, Role.MANAGER)
 async def overdue(request: web.Request) -> web.Response:
-    clock = now()
+    clock = utcnow()
     async with database(request).transaction() as session:
         late = await find_late(session, clock)
-    return web.json_response({"at": f.iso(clock), "items": [item.as_json() for item in late]})
+    return web.json_response({"at": iso(clock), "items": [item.as_json() for item in late]})
 
 
 @routes.get("/api/reminders")
@@ -50,7 +51,7 @@ async def my_reminders(request: web.Request) -> web.Response:
 async def acknowledge_reminder(request: web.Request) -> web.Response:
     reminder_id = path_id(request)
     async with database(request).transaction() as session:
-        row = await reminders.acknowledge(session, principal_of(request), reminder_id, now())
+        row = await reminders.acknowledge(session, principal_of(request), reminder_id, utcnow())
         body = reminders.reminder_json(row)
     return web.json_response(body)
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callcenter.customers.models import utcnow
+from callcenter.clock import utcnow
 from callcenter.storage.base import Base
 from callcenter.storage.types import UtcDateTime
 

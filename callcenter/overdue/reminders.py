@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal
-from callcenter.customers.fields import iso
+from callcenter.clock import iso
 from callcenter.errors import NotFound
 from callcenter.hub import Hub, HubUnavailable
 from callcenter.overdue.models import ReminderRow

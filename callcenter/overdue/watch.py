@@ -28,8 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.auth.principal import Role
+from callcenter.clock import iso, utcnow
 from callcenter.complaints.models import ComplaintRow
-from callcenter.customers.fields import iso
 from callcenter.hub import Hub
 from callcenter.orders.models import ServiceOrderRow
 from callcenter.overdue import reminders
@@ -185,12 +185,8 @@ async def run_once(db: Database, hub: Hub, now: datetime) -> list[dict[str, Any]
 Clock = Callable[[], datetime]
 
 
-def _wall_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 def watch_context(
-    interval_s: float = INTERVAL_S, clock: Clock = _wall_clock
+    interval_s: float = INTERVAL_S, clock: Clock = utcnow
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """A `cleanup_ctx` entry running the watch every `interval_s` on APScheduler."""
 

@@ -9,20 +9,16 @@ says loudly, in the log and on `/health`, when days ahead are known to no source
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.rules.calendar import NO_SITE_DAYS, SiteDays, WorkingCalendar
 from callcenter.sitecalendar import store
 from callcenter.storage.database import Database
-from callcenter.web.keys import DATABASE, SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -95,21 +91,3 @@ def _warning(gap: date) -> str:
             f"State Council's notice for {gap.year} (PUT /api/calendar/years/{gap.year}); "
             "until then no follow-up call is placed on such days and deadlines across them "
             "are flagged uncertain")
-
-
-CALENDAR_BOOK = web.AppKey("calendar_book", CalendarBook)
-
-
-async def calendar_context(app: web.Application) -> AsyncIterator[None]:
-    book = CalendarBook(app[SETTINGS].zone, app[DATABASE])
-    app[CALENDAR_BOOK] = book
-    try:
-        await book.reload()
-    except (SQLAlchemyError, OSError) as exc:
-        log.error("site calendar not loaded (database down), the library alone is used: %s",
-                  exc)
-    task = asyncio.create_task(book.reload_forever(), name="calendar-reload")
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

@@ -45,8 +45,8 @@ def report_lines(calendar: WorkingCalendar, year: int) -> list[str]:
 
 
 async def _site_calendar(settings: Settings) -> WorkingCalendar:
+    from callcenter.schema import migrate
     from callcenter.sitecalendar import store
-    from callcenter.storage import migrate
     from callcenter.storage.database import open_database
 
     await asyncio.to_thread(migrate.upgrade, settings.database_url)

@@ -18,13 +18,14 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.auth.roles import Role, principal_of, require
+from callcenter.clock import utcnow
 from callcenter.customers import fields as f
-from callcenter.customers.httputil import database, now
 from callcenter.errors import InvalidInput
 from callcenter.rules.calendar import DayKind, WorkingCalendar
 from callcenter.sitecalendar import store
-from callcenter.sitecalendar.book import CALENDAR_BOOK
+from callcenter.sitecalendar.context import CALENDAR_BOOK
 from callcenter.web.middleware import read_json
+from callcenter.web.requests import database
 
 routes = web.RouteTableDef()
 
@@ -103,7 +104,7 @@ async def enter_notice(request: web.Request) -> web.Response:
     holidays, workdays = _named_days(data, "holidays"), _named_days(data, "makeup_workdays")
     async with database(request).transaction() as session:
         await store.enter_notice(session, principal_of(request), year, reference, holidays,
-                                 workdays, now())
+                                 workdays, utcnow())
     return await _reloaded(request, year)
 
 
@@ -124,7 +125,7 @@ async def set_exception(request: web.Request) -> web.Response:
     f.reject_unknown(data, frozenset({"kind", "name"}))
     kind = f.choice(data, "kind", DayKind)
     name = f.text(data, "name", default="", limit=80)
-    clock = now()
+    clock = utcnow()
     today = clock.astimezone(request.app[CALENDAR_BOOK].current().zone).date()
     async with database(request).transaction() as session:
         warnings = await store.set_exception(session, principal_of(request), day, kind, name,

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
-from callcenter.sitecalendar.book import CALENDAR_BOOK
+from callcenter.sitecalendar.context import CALENDAR_BOOK
 from callcenter.web.keys import DATABASE, HUB, SETTINGS
 
 

@@ -15,10 +15,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from callcenter.app import create_app
-from callcenter.calls.model import FinishedCall
-from callcenter.pbx import bench
+from callcenter.calls.call_records import FinishedCall
+from callcenter.calls.http import CALL_REGISTRY
+from callcenter.devtools.pbx import bench
 from callcenter.settings import Settings, load_settings
-from callcenter.web.keys import CALL_REGISTRY
 
 Client = TestClient[web.Request, web.Application]
 AiohttpClient = Callable[[web.Application], Awaitable[Client]]

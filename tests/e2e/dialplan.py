@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from callcenter.pbx import bench
+from callcenter.devtools.pbx import bench
 
 Line = tuple[str, int, str]  # pattern, priority, application
 

@@ -41,8 +41,8 @@ from sqlalchemy import select
 
 from callcenter import app as app_module
 from callcenter.agents import wrapup as wrapup_module
+from callcenter.agents.context import AGENT_DESK
 from callcenter.agents.feeds import Client
-from callcenter.agents.setup import AGENT_DESK
 from callcenter.ami import snapshot as snapshot_module
 from callcenter.ami.frames import BANNER_PREFIX, FRAME_END, Frame, FrameParser
 from callcenter.ami.recorder import read_transcript

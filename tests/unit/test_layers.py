@@ -1,7 +1,12 @@
 """What may reach for what, checked on the source: a rule broken fails the build.
 
-AMI words stay in `callcenter/ami/`: every action the product sends is a named helper there
-(`callcenter.ami.actions`), so nothing outside builds an action by name or by header dict.
+The floors, bottom up: storage (and the plain helpers beside it: errors, clock, phones)
+knows no domain package; the domain packages under `callcenter/` know neither the dialer
+nor the developer tooling; the dialer sits beside the core and reaches other packages'
+data through their functions, never their tables; the composition root (`app`, `pipeline`,
+`schema`, the CLI) puts it all together. AMI words stay in `callcenter/ami/`: every action
+the product sends is a named helper there (`callcenter.ami.actions`), so nothing outside
+builds an action by name or by header dict.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,11 +29,88 @@ AMI_HEADERS = frozenset({"Action", "Queue", "Interface", "MemberName", "StateInt
                          "OtherChannelId", "Variable", "CallerID", "Timeout", "Async"})
 
 
+DEVTOOLS = ROOT / "callcenter" / "devtools"
+
+
 def _modules() -> Iterator[Path]:
+    """Product modules outside the AMI package and the developer tooling."""
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
-            if AMI_PACKAGE not in path.parents and "migrations" not in path.parts:
+            if (AMI_PACKAGE not in path.parents and DEVTOOLS not in path.parents
+                    and "migrations" not in path.parts):
                 yield path
+
+
+def imported_modules(source: str) -> list[str]:
+    """Every absolute module name `source` imports (`from a.b import c` gives `a.b` and
+    `a.b.c`, since `c` may be a module)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append(node.module)
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
+    return found
+
+
+def _offenders(paths: Iterator[Path] | list[Path], bad: Callable[[str], bool]
+               ) -> dict[str, list[str]]:
+    result = {}
+    for path in paths:
+        names = sorted({name for name in imported_modules(path.read_text(encoding="utf-8"))
+                        if bad(name)})
+        if names:
+            result[str(path.relative_to(ROOT))] = names
+    return result
+
+
+def _within(name: str, *prefixes: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+
+
+GROUND_FLOOR = ("callcenter.storage", "callcenter.errors", "callcenter.clock",
+                "callcenter.settings", "callcenter.redact")
+
+
+def test_storage_imports_no_domain_package() -> None:
+    """Storage is the ground floor: the table registry that imports every package's tables
+    is `callcenter.schema`, beside the composition root."""
+    paths = sorted((ROOT / "callcenter" / "storage").rglob("*.py"))
+    bad = _offenders(paths, lambda name: (_within(name, "callcenter", "dialer", "ivr_flows",
+                                                  "agent_ui")
+                                          and not _within(name, *GROUND_FLOOR)))
+    assert bad == {}
+
+
+COMPOSITION_ROOT = frozenset({"callcenter/app.py", "callcenter/pipeline.py",
+                              "callcenter/cli.py", "callcenter/schema/tables.py"})
+
+
+def test_the_core_imports_the_dialer_only_where_the_app_is_composed() -> None:
+    paths = [path for path in _modules() if path.is_relative_to(ROOT / "callcenter")
+             and str(path.relative_to(ROOT)) not in COMPOSITION_ROOT]
+    assert _offenders(paths, lambda name: _within(name, "dialer")) == {}
+
+
+def test_the_dialer_reaches_other_packages_through_functions_not_tables() -> None:
+    """The dialer reads and changes customers, complaints, contracts, survey results and
+    promised call-backs through those packages' query and service functions."""
+    paths = sorted((ROOT / "dialer").rglob("*.py"))
+    assert _offenders(paths, lambda name: _within(name, "callcenter")
+                      and name.endswith(".models")) == {}
+
+
+def test_nothing_but_the_command_line_imports_the_developer_tooling() -> None:
+    paths = [path for path in _modules() if str(path.relative_to(ROOT)) != "callcenter/cli.py"]
+    paths += sorted(AMI_PACKAGE.rglob("*.py"))
+    assert _offenders(paths, lambda name: _within(name, "callcenter.devtools")) == {}
+
+
+def test_the_import_reader_names_modules_and_their_imported_names() -> None:
+    source = "import dialer.engine\nfrom callcenter.customers import models\n"
+    assert imported_modules(source) == ["dialer.engine", "callcenter.customers",
+                                        "callcenter.customers.models"]
 
 
 def ami_action_sites(source: str) -> list[str]:
@@ -63,7 +145,8 @@ def test_the_action_check_finds_a_header_dict_and_a_named_action() -> None:
 
 
 FRAMEWORK_FREE = ("callcenter.calls", "callcenter.rules", "callcenter.events",
-                  "callcenter.auth.principal")
+                  "callcenter.auth.principal", "callcenter.storage", "callcenter.clock",
+                  "callcenter.phones", "callcenter.sitecalendar.book")
 
 
 def _framework_free_modules() -> list[str]:

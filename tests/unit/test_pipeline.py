@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from callcenter.calls.model import LiveCall, Phase
+from callcenter.calls.call_records import LiveCall, Phase
 from callcenter.hub.memory import MemoryHub
 from callcenter.pipeline import LIVE_CALLS_CHANNEL, LiveRelay
 

@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from callcenter.agents.setup import AGENT_DESK
+from callcenter.agents.context import AGENT_DESK
+from callcenter.directory.context import DIRECTORY
 from callcenter.pipeline import RECONCILER
-from callcenter.web.keys import DIRECTORY, SETTINGS
+from callcenter.web.keys import SETTINGS
 from tests.e2e import dialplan
 from tests.e2e.agents.support import FIRST, SECOND, Desk, greet, seat_agent
 from tests.e2e.conftest import Service

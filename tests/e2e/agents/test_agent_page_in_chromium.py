@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright
 
-from callcenter.agents.setup import AGENT_DESK
-from callcenter.pbx.scenarios import Caller, set_agents
+from callcenter.agents.context import AGENT_DESK
+from callcenter.devtools.pbx.scenarios import Caller, set_agents
+from callcenter.directory.context import DIRECTORY
 from callcenter.pipeline import AMI_LINK, RECONCILER
-from callcenter.web.keys import DIRECTORY, SETTINGS
+from callcenter.web.keys import SETTINGS
 from tests.e2e.agents.support import QUEUE, Desk, greet, seat_agent
 from tests.e2e.conftest import Service
 

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from callcenter.calls.model import Direction, ExitReason
+from callcenter.calls.call_records import Direction, ExitReason
+from callcenter.calls.http import CALL_REGISTRY, CALL_TRACKER
 from callcenter.calls.models import CallRow
 from callcenter.customers.lookup import lookup
-from callcenter.pbx.scenarios import set_agents
+from callcenter.devtools.pbx.scenarios import set_agents
 from callcenter.pipeline import AMI_LINK
-from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER, DATABASE
+from callcenter.web.keys import DATABASE
 from tests.e2e.agents.support import FIRST, SECOND, Desk, interface, new_customer
 from tests.e2e.conftest import Service, registered
 

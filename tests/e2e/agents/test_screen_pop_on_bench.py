@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from callcenter.audit.models import AuditRow
-from callcenter.pbx.scenarios import Caller, set_agents
+from callcenter.devtools.pbx.scenarios import Caller, set_agents
 from callcenter.pipeline import AMI_LINK
 from callcenter.web.keys import DATABASE
 from tests.e2e.agents.support import (

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from callcenter.pbx.scenarios import Caller, set_agents
+from callcenter.devtools.pbx.scenarios import Caller, set_agents
 from callcenter.pipeline import AMI_LINK
 from tests.e2e.agents.support import (
     FIRST,

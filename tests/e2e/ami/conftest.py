@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from callcenter.pbx import bench
+from callcenter.devtools.pbx import bench
 from callcenter.settings import AmiSettings
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from callcenter.ami.link import AmiLink
 from callcenter.ami.recorder import read_transcript, record, replay
+from callcenter.devtools.pbx import bench
 from callcenter.events import (
     AgentAnswered,
     AgentCallCompleted,
@@ -28,7 +29,6 @@ from callcenter.events import (
     PbxShuttingDown,
     QueueExited,
 )
-from callcenter.pbx import bench
 from callcenter.settings import AmiSettings
 from tests.unit.ami.recording_consumer import RecordingConsumer
 

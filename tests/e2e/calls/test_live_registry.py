@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from callcenter.calls.model import ExitReason
-from callcenter.pbx import scenarios
-from callcenter.pbx.scenarios import Caller, Scenario
+from callcenter.calls.call_records import ExitReason
+from callcenter.calls.http import CALL_REGISTRY, CALL_TRACKER
+from callcenter.devtools.pbx import scenarios
+from callcenter.devtools.pbx.scenarios import Caller, Scenario
 from callcenter.pipeline import AMI_LINK
-from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER
 from tests.e2e.conftest import Service, registered
 
 pytestmark = pytest.mark.e2e

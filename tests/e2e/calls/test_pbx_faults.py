@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from callcenter.calls.model import FinishedCall, Phase
+from callcenter.calls.call_records import FinishedCall, Phase
+from callcenter.calls.http import CALL_REGISTRY, CALL_TRACKER
 from callcenter.calls.sla import RingRule, everywhere, service_level
-from callcenter.pbx import bench, scenarios
-from callcenter.pbx.scenarios import Caller
+from callcenter.devtools.pbx import bench, scenarios
+from callcenter.devtools.pbx.scenarios import Caller
 from callcenter.pipeline import AMI_LINK
-from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER
 from tests.e2e.conftest import Service, eventually
 
 pytestmark = pytest.mark.e2e

@@ -21,11 +21,11 @@ from sqlalchemy import select
 
 from callcenter.ami import AmiLink
 from callcenter.calls.models import CallRow
+from callcenter.devtools.pbx import scenarios
+from callcenter.devtools.pbx.scenarios import Caller
 from callcenter.events import CallerJoinedQueue, LegHungUp, PbxEvent, PbxSnapshot
-from callcenter.pbx import scenarios
-from callcenter.pbx.scenarios import Caller
+from callcenter.schema import migrate
 from callcenter.settings import load_settings
-from callcenter.storage import migrate
 from callcenter.storage.database import open_database
 from tests.e2e.conftest import eventually
 from tests.e2e.dialer.conftest import free_port

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from callcenter.pbx import bench
+from callcenter.devtools.pbx import bench
 from tests.e2e import dialplan
 
 CONTEXT = "bench-customers"

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 
 from callcenter.followups.models import SurveyResultRow
-from callcenter.storage import migrate
+from callcenter.schema import migrate
 from callcenter.storage.database import Database, open_database
 from dialer.models import DialerAttemptRow, DialerJobRow
 from tests.e2e.conftest import eventually

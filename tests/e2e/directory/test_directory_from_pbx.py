@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
+from callcenter.directory.context import DIRECTORY, RECONCILE_REPORTS
 from callcenter.pipeline import RECONCILER
-from callcenter.web.keys import DIRECTORY, RECONCILE_REPORTS
 from tests.e2e.conftest import Service
 
 pytestmark = pytest.mark.e2e

@@ -15,15 +15,15 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from callcenter.agents.setup import AGENT_DESK
+from callcenter.agents.context import AGENT_DESK
 from callcenter.app import create_app
 from callcenter.auth.principal import Role
+from callcenter.calls.http import CALL_TRACKER
 from callcenter.directory.schemas import AgentSpec
 from callcenter.directory.service import DirectoryService
 from callcenter.events import AgentRung
 from callcenter.storage.database import open_database
 from callcenter.web import ws_close
-from callcenter.web.keys import CALL_TRACKER
 from tests.conftest import TEST_REDIS_URL, service_settings
 from tests.integration.auth.conftest import audit_rows, log_in
 from tests.integration.auth.support import (

@@ -13,9 +13,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from callcenter.app import create_app
+from callcenter.auth.context import build_auth
 from callcenter.auth.principal import Role
 from callcenter.auth.schemas import NewToken
-from callcenter.auth.setup import build_auth
 from callcenter.directory.schemas import AgentSpec
 from callcenter.directory.service import DirectoryService
 from callcenter.settings import load_settings

@@ -14,9 +14,9 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
 from callcenter.calls.models import CallRow
-from callcenter.storage import migrate
+from callcenter.schema import migrate
+from callcenter.schema.tables import Base
 from callcenter.storage.database import Database, open_database
-from callcenter.storage.models import Base
 
 pytestmark = pytest.mark.integration
 

@@ -15,16 +15,16 @@ from callcenter.agents import records
 from callcenter.agents.config import DeskSettings
 from callcenter.agents.figures import agent_today
 from callcenter.agents.models import AgentWrapupRow
-from callcenter.agents.service import AgentDeskService
+from callcenter.agents.runtime import AgentDeskService
 from callcenter.auth.principal import Principal, Role
 from callcenter.calls.models import CallAgentLegRow, CallRow
 from callcenter.calls.tracker import CallTracker
 from callcenter.complaints.models import ComplaintRow
 from callcenter.customers.models import CustomerRow
-from callcenter.customers.schemas import NumberPlan
 from callcenter.directory.service import DirectoryService
 from callcenter.errors import Conflict, InvalidInput
 from callcenter.orders.models import ServiceOrderRow
+from callcenter.phones import NumberPlan
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.settings import Settings
 from callcenter.storage.database import Database

@@ -9,9 +9,9 @@ from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
 from callcenter.auth import passwords
+from callcenter.auth.context import build_auth
 from callcenter.auth.principal import Role
 from callcenter.auth.schemas import NewAccount, NewToken
-from callcenter.auth.setup import build_auth
 from callcenter.storage.database import open_database
 
 PASSWORD = "correct horse battery"

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
+from callcenter.auth.context import build_auth
 from callcenter.auth.principal import Role
-from callcenter.auth.setup import build_auth
 from callcenter.cli import main
 from callcenter.storage.database import open_database
 from tests.integration.auth.conftest import audit_rows

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
+from callcenter.schema.tables import Base
 from callcenter.storage.database import Database
-from callcenter.storage.models import Base
 
 pytestmark = pytest.mark.integration
 

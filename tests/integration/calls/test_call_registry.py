@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from callcenter.calls.model import ExitReason, FinishedCall
+from callcenter.calls.call_records import ExitReason, FinishedCall
 from callcenter.calls.models import CallAgentLegRow, CallQueueVisitRow, CallRow
 from callcenter.calls.registry import CallRegistry, RegistryWriter
 from callcenter.calls.sla import RingRule
-from callcenter.storage import migrate
+from callcenter.schema import migrate
 from callcenter.storage.database import Database, open_database
 from tests.unit.calls.script import T0, Call, Dial, Harness
 from tests.unit.calls.test_call_adoption import (

@@ -13,7 +13,7 @@ import pytest
 
 from callcenter.app import create_app
 from callcenter.auth.principal import Role
-from callcenter.web.keys import CALL_REGISTRY, CALL_TRACKER
+from callcenter.calls.http import CALL_REGISTRY, CALL_TRACKER
 from tests.conftest import service_settings
 from tests.integration.auth.conftest import audit_rows
 from tests.integration.auth.support import Client, bearer, cheap_passwords, issue_token

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from callcenter.calls.call_records import FinishedCall
 from callcenter.calls.http import breach_json, call_json
-from callcenter.calls.model import FinishedCall
 from callcenter.calls.registry import CallRegistry
 from callcenter.calls.sla import RingRule
 from callcenter.directory.schemas import QueueSpec

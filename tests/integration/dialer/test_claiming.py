@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from callcenter.bench.claim import claim_until_empty, seed_due_jobs
+from callcenter.devtools.bench.claim import claim_until_empty, seed_due_jobs
 from callcenter.storage.database import Database, open_database
 from dialer.claim import claim_one, parse_channel_id, renew_leases
 from dialer.kinds import JobState

@@ -16,10 +16,10 @@ from callcenter.auth.principal import Role
 from callcenter.followups.models import SurveyResultRow
 from callcenter.storage.database import Database
 from callcenter.web.keys import DATABASE
+from dialer.context import DIALER
+from dialer.event_jobs import JobPlan
 from dialer.kinds import JobKind, JobMode
-from dialer.planner import create_job
-from dialer.plans import JobPlan
-from dialer.service import DIALER
+from dialer.planning_pass import create_job
 from tests.conftest import service_settings
 from tests.integration.auth.conftest import audit_rows
 from tests.integration.auth.support import bearer, issue_token

@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient
 from callcenter.app import create_app
 from callcenter.auth.principal import Role
 from callcenter.calls.sla import RingRule
-from callcenter.web.keys import DIRECTORY
+from callcenter.directory.context import DIRECTORY
 from tests.conftest import service_settings
 from tests.integration.auth.support import bearer, issue_token
 

@@ -9,8 +9,8 @@ import pytest
 
 from callcenter.auth.principal import Principal, Role
 from callcenter.cli import main
+from callcenter.schema import migrate
 from callcenter.sitecalendar import store
-from callcenter.storage import migrate
 from callcenter.storage.database import open_database
 from tests.unit.sitecalendar.support import EXAMPLE_HOLIDAYS_2027, EXAMPLE_MAKEUP_2027
 

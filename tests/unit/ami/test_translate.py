@@ -35,7 +35,8 @@ from callcenter.events import (
 pytestmark = pytest.mark.unit
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ami"
-#: One recording per call scenario of `callcenter.pbx.scenarios` (`callcenter scenario --record`).
+#: One recording per call scenario of `callcenter.devtools.pbx.scenarios`
+#: (`callcenter scenario --record`).
 SCENARIOS = FIXTURES / "scenarios"
 
 AGENT_HEADERS = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from callcenter.calls.call_records import FinishedCall, LiveCall
 from callcenter.calls.changes import Change, new_picture
-from callcenter.calls.model import FinishedCall, LiveCall
 from callcenter.calls.sla import RingRule, RuleFor, everywhere
 from callcenter.calls.tracker import CallTracker
 from callcenter.events import (

@@ -1,7 +1,7 @@
 """Agent state, as the live-state owner keeps it, from a real bench recording: agent 1201
 logs in, pauses for a break, resumes, takes a call (rings 2 s, talks 2 s), pauses for
 wrap-up and logs out
-(`callcenter.pbx.scenarios`, scenario agent_logs_in_pauses_takes_a_call_and_logs_out)."""
+(`callcenter.devtools.pbx.scenarios`, scenario agent_logs_in_pauses_takes_a_call_and_logs_out)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 
 from callcenter.ami.snapshot import build_snapshot
 from callcenter.calls import sla
-from callcenter.calls.model import ExitReason, FinishedCall, LiveCall, Phase, TimePrecision
+from callcenter.calls.call_records import ExitReason, FinishedCall, LiveCall, Phase, TimePrecision
 from callcenter.calls.sla import RingRule, everywhere
 from callcenter.calls.tracker import CallTracker
 from callcenter.events import (

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from callcenter.calls import sla
-from callcenter.calls.model import AgentLeg, ExitReason, FinishedCall, LegEnd
+from callcenter.calls.call_records import AgentLeg, ExitReason, FinishedCall, LegEnd
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from callcenter.calls import sla
-from callcenter.calls.model import Direction, ExitReason, LegEnd, Phase, VisitResult
+from callcenter.calls.call_records import Direction, ExitReason, LegEnd, Phase, VisitResult
 from callcenter.events import ChannelSnapshot, PbxShuttingDown, PbxSnapshot
 from tests.unit.calls.script import T0, Call, Dial, Harness, snapshot
 

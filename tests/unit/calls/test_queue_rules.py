@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from callcenter.calls import sla
-from callcenter.calls.model import FinishedCall
+from callcenter.calls.call_records import FinishedCall
 from callcenter.calls.sla import RingRule
 from tests.unit.calls.script import Call, Harness
 

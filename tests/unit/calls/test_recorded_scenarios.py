@@ -1,6 +1,6 @@
 """Replays AMI transcripts recorded from the real bench PBX through the call tracker.
 
-Each transcript is one scenario of `callcenter.pbx.scenarios`, recorded alone with
+Each transcript is one scenario of `callcenter.devtools.pbx.scenarios`, recorded alone with
 `callcenter scenario --record tests/fixtures/ami/scenarios`. The expected figures follow from
 how each scenario was built (an agent's ring seconds, a caller's patience), written here by
 hand: 5 s a ring (R1), so a 2 s ring is 1 ring and anything over 15 s is a breach. PBX start-up
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from callcenter.ami import replay
-from callcenter.calls.model import ExitReason, FinishedCall, LegEnd
+from callcenter.calls.call_records import ExitReason, FinishedCall, LegEnd
 from callcenter.calls.sla import RingRule, RuleFor, breaches, everywhere, service_level
 from callcenter.calls.tracker import CallTracker
 

@@ -8,8 +8,8 @@ from sqlalchemy.engine import Dialect
 
 from callcenter.complaints.numbering import counter_upsert
 from callcenter.complaints.schemas import parse_create, parse_status
-from callcenter.customers.schemas import NumberPlan
 from callcenter.errors import InvalidInput
+from callcenter.phones import NumberPlan
 from callcenter.rules.classification import CrisisKind, RequestKind
 from callcenter.rules.status import ComplaintStatus
 

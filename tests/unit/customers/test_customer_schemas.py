@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from callcenter.customers.schemas import NumberPlan, parse_contract, parse_customer, parse_product
+from callcenter.customers.schemas import parse_contract, parse_customer, parse_product
 from callcenter.errors import InvalidInput
+from callcenter.phones import NumberPlan
 
 pytestmark = pytest.mark.unit
 BEIJING = NumberPlan("CN", "10")

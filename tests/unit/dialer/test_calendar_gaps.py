@@ -10,8 +10,8 @@ import pytest
 
 from callcenter.settings import load_settings
 from callcenter.sitecalendar.book import CalendarBook
+from dialer.calling_windows import NoCallingWindow, first_slot, windows_from
 from dialer.config import DialerConfig
-from dialer.planning import NoCallingWindow, first_slot, windows_from
 from tests.unit.sitecalendar.support import SPRING_FESTIVAL_BREAK_2027, notice_2027
 
 pytestmark = pytest.mark.unit

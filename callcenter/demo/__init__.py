@@ -1,1 +1,0 @@
-"""Demo data (`callcenter seed-demo`) and the screen-pop lookup benchmark."""
