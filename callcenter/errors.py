@@ -25,6 +25,17 @@ class InvalidInput(CallcenterError):
         super().__init__(f"{field}: {problem}", field=field)
 
 
+class UnsupportedMediaType(CallcenterError):
+    """A request body that is not JSON: refused before anything reads it."""
+
+    status = 415
+    error_id = "unsupported-media-type"
+
+    def __init__(self, content_type: str) -> None:
+        super().__init__(f"the body must be JSON (Content-Type: application/json), "
+                         f"not {content_type or 'untyped'}", content_type=content_type)
+
+
 class NotFound(CallcenterError, LookupError):
     status = 404
     error_id = "not-found"

@@ -22,6 +22,15 @@ def principal_of(request: web.Request) -> Principal:
     return principal
 
 
+def check_role(request: web.Request, allowed: frozenset[Role]) -> Principal:
+    """The principal, if their role is allowed; 401 without one, 403 with another role."""
+    principal = principal_of(request)
+    if principal.role not in allowed:
+        raise Forbidden(f"{principal.role} may not {request.method} {request.path}",
+                        role=str(principal.role))
+    return principal
+
+
 def require(*roles: Role) -> Callable[[Handler], Handler]:
     """Allow a handler to the given roles only; everyone else gets 401 or 403."""
     allowed = frozenset(roles)
@@ -29,12 +38,7 @@ def require(*roles: Role) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)
         async def checked(request: web.Request) -> web.StreamResponse:
-            principal = principal_of(request)
-            if principal.role not in allowed:
-                raise Forbidden(
-                    f"{principal.role} may not {request.method} {request.path}",
-                    role=str(principal.role),
-                )
+            check_role(request, allowed)
             return await handler(request)
 
         checked.allowed_roles = allowed  # type: ignore[attr-defined]
@@ -44,4 +48,4 @@ def require(*roles: Role) -> Callable[[Handler], Handler]:
 
 
 __all__ = ["ALL_ROLES", "PRINCIPAL_KEY", "Forbidden", "Principal", "Role",
-           "Unauthenticated", "principal_of", "require"]
+           "Unauthenticated", "check_role", "principal_of", "require"]

@@ -8,262 +8,120 @@ only a manager deletes one. Every read and change is audited by the service (R27
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.auth.roles import Principal, Role, principal_of, require
+from callcenter.auth.roles import Role, principal_of
 from callcenter.clock import utcnow
-from callcenter.customers import fields as f
 from callcenter.customers import service
-from callcenter.customers.schemas import RenewalState, parse_contract, parse_customer, parse_product
-from callcenter.customers.views import contract_json, customer_json, product_json
-from callcenter.web.inputs import path_id
+from callcenter.customers.schemas import (
+    Contract,
+    ContractIn,
+    ContractPatch,
+    Customer,
+    CustomerIn,
+    CustomerList,
+    CustomerPatch,
+    CustomerSearch,
+    CustomerSummary,
+    Product,
+    ProductIn,
+    ProductPatch,
+)
+from callcenter.web.api import Api, IdPath
 from callcenter.web.keys import SETTINGS
-from callcenter.web.middleware import read_json
-from callcenter.web.requests import created, database, number_plan, query_int, query_text
+from callcenter.web.requests import database, number_plan
 
-routes = web.RouteTableDef()
-R = TypeVar("R")
+
+def _validation_context(request: web.Request) -> Mapping[str, Any]:
+    """Phones in a body are read with the site's number plan."""
+    return {"plan": number_plan(request)}
+
+
+API = Api("customers", context=_validation_context)
+routes = API.routes
 
 READERS = (Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.MANAGER)
 WRITERS = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
 
-@routes.get("/api/customers")
-@require(*READERS)
-async def list_customers(request: web.Request) -> web.Response:
-    name = query_text(request, "name")
-    raw_phone = query_text(request, "phone", limit=40)
-    phone = number_plan(request).e164("phone", raw_phone) if raw_phone else None
-    limit = query_int(request, "limit", 50, low=1, high=200)
+@API.get("/api/customers", summary="Search customers (audited read, R27)", roles=READERS,
+         query=CustomerSearch, response=CustomerList)
+async def list_customers(request: web.Request, query: CustomerSearch) -> CustomerList:
+    phone = number_plan(request).e164("phone", query.phone) if query.phone else None
     async with database(request).transaction() as session:
-        rows = await service.search(session, principal_of(request), name, phone, limit)
-        body = [customer_json(r, children=False) for r in rows]
-    return web.json_response({"customers": body})
+        rows = await service.search(session, principal_of(request), query.name, phone,
+                                    query.limit)
+        return CustomerList(customers=[CustomerSummary.model_validate(r) for r in rows])
 
 
-@routes.post("/api/customers")
-@require(*WRITERS)
-async def create_customer(request: web.Request) -> web.Response:
-    values = parse_customer(await read_json(request), number_plan(request))
+@API.post("/api/customers", summary="Register a customer", roles=WRITERS, body=CustomerIn,
+          response=Customer)
+async def create_customer(request: web.Request, body: CustomerIn) -> Customer:
     async with database(request).transaction() as session:
-        row = await service.create(session, principal_of(request), values, utcnow())
-        body = customer_json(await service.load(session, row.id))
-    return created(body)
+        row = await service.create(session, principal_of(request), body, utcnow())
+        return Customer.model_validate(await service.load(session, row.id))
 
 
-@routes.get("/api/customers/{id}")
-@require(*READERS)
-async def get_customer(request: web.Request) -> web.Response:
-    customer_id = path_id(request)
+@API.get("/api/customers/{id}", summary="One customer (audited read, R27)", roles=READERS,
+         path_params=IdPath, response=Customer, errors=(404,))
+async def get_customer(request: web.Request, path: IdPath) -> Customer:
     async with database(request).transaction() as session:
-        body = customer_json(await service.read(session, principal_of(request), customer_id))
-    return web.json_response(body)
+        return Customer.model_validate(
+            await service.read(session, principal_of(request), path.id))
 
 
-@routes.patch("/api/customers/{id}")
-@require(*WRITERS)
-async def patch_customer(request: web.Request) -> web.Response:
-    customer_id = path_id(request)
-    values = parse_customer(await read_json(request), number_plan(request), partial=True)
+@API.patch("/api/customers/{id}", summary="Change a customer", roles=WRITERS,
+           path_params=IdPath, body=CustomerPatch, response=Customer, errors=(404,))
+async def patch_customer(request: web.Request, path: IdPath, body: CustomerPatch) -> Customer:
     async with database(request).transaction() as session:
-        row = await service.update(session, principal_of(request), customer_id, values, utcnow())
-        body = customer_json(row)
-    return web.json_response(body)
+        row = await service.update(session, principal_of(request), path.id, body, utcnow())
+        return Customer.model_validate(row)
 
 
-@routes.delete("/api/customers/{id}")
-@require(Role.MANAGER)
-async def delete_customer(request: web.Request) -> web.Response:
-    customer_id = path_id(request)
+@API.delete("/api/customers/{id}", summary="Delete a customer without service orders",
+            roles=(Role.MANAGER,), path_params=IdPath, errors=(404, 409))
+async def delete_customer(request: web.Request, path: IdPath) -> None:
     async with database(request).transaction() as session:
-        await service.delete(session, principal_of(request), customer_id)
-    return web.Response(status=204)
+        await service.delete(session, principal_of(request), path.id)
 
 
-@dataclass(frozen=True)
-class _Owned(Generic[R]):
-    """A kind of record a customer owns (product, contract): added under the customer and
-    changed by its own id, with the same handler shape, so one implementation serves both."""
-
-    parse: Callable[..., dict[str, Any]]
-    add: Callable[[AsyncSession, Principal, int, dict[str, Any], ZoneInfo], Awaitable[R]]
-    update: Callable[[AsyncSession, Principal, int, dict[str, Any], ZoneInfo], Awaitable[R]]
-    as_json: Callable[[R], dict[str, Any]]
-
-
-_PRODUCTS = _Owned(parse_product, service.add_product, service.update_product,
-                   product_json)
-_CONTRACTS = _Owned(parse_contract, service.add_contract, service.update_contract,
-                    contract_json)
-
-
-async def _add_owned(request: web.Request, owned: _Owned[R]) -> web.Response:
-    customer_id = path_id(request)
-    values = owned.parse(await read_json(request))
+@API.post("/api/customers/{id}/products", summary="Add a product (delivery starts the R16 "
+          "clock)", roles=WRITERS, path_params=IdPath, body=ProductIn, response=Product,
+          errors=(404,))
+async def add_product(request: web.Request, path: IdPath, body: ProductIn) -> Product:
     async with database(request).transaction() as session:
-        row = await owned.add(session, principal_of(request), customer_id, values,
-                              request.app[SETTINGS].zone)
-        body = owned.as_json(row)
-    return created(body)
+        row = await service.add_product(session, principal_of(request), path.id, body,
+                                        request.app[SETTINGS].zone)
+        return Product.model_validate(row)
 
 
-async def _patch_owned(request: web.Request, owned: _Owned[R]) -> web.Response:
-    record_id = path_id(request)
-    values = owned.parse(await read_json(request), partial=True)
+@API.patch("/api/products/{id}", summary="Change a product", roles=WRITERS,
+           path_params=IdPath, body=ProductPatch, response=Product, errors=(404,))
+async def patch_product(request: web.Request, path: IdPath, body: ProductPatch) -> Product:
     async with database(request).transaction() as session:
-        row = await owned.update(session, principal_of(request), record_id, values,
-                                 request.app[SETTINGS].zone)
-        body = owned.as_json(row)
-    return web.json_response(body)
+        row = await service.update_product(session, principal_of(request), path.id, body,
+                                           request.app[SETTINGS].zone)
+        return Product.model_validate(row)
 
 
-@routes.post("/api/customers/{id}/products")
-@require(*WRITERS)
-async def add_product(request: web.Request) -> web.Response:
-    return await _add_owned(request, _PRODUCTS)
+@API.post("/api/customers/{id}/contracts", summary="Add a maintenance contract (R13)",
+          roles=WRITERS, path_params=IdPath, body=ContractIn, response=Contract,
+          errors=(404,))
+async def add_contract(request: web.Request, path: IdPath, body: ContractIn) -> Contract:
+    async with database(request).transaction() as session:
+        row = await service.add_contract(session, principal_of(request), path.id, body,
+                                         request.app[SETTINGS].zone)
+        return Contract.model_validate(row)
 
 
-@routes.patch("/api/products/{id}")
-@require(*WRITERS)
-async def patch_product(request: web.Request) -> web.Response:
-    return await _patch_owned(request, _PRODUCTS)
-
-
-@routes.post("/api/customers/{id}/contracts")
-@require(*WRITERS)
-async def add_contract(request: web.Request) -> web.Response:
-    return await _add_owned(request, _CONTRACTS)
-
-
-@routes.patch("/api/contracts/{id}")
-@require(*WRITERS)
-async def patch_contract(request: web.Request) -> web.Response:
-    return await _patch_owned(request, _CONTRACTS)
-
-
-# -- OpenAPI -------------------------------------------------------------------------------
-
-_S = "#/components/schemas/"
-_TEXT = {"type": "string", "maxLength": 200}
-_PHONE_IN = {"type": "object", "additionalProperties": False, "required": ["number"],
-             "properties": {"number": {"type": "string", "maxLength": 40},
-                            "label": {"type": "string", "maxLength": 40}}}
-_CUSTOMER_PROPS: dict[str, Any] = {
-    "name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
-    "phones": {"type": "array", "maxItems": 10, "items": _PHONE_IN},
-    "address": {"type": "string", "maxLength": 500},
-    "zone": {"type": "string", "enum": ["city", "suburb"]},
-    "time_zone": {"type": "string", "maxLength": 64, "example": "Asia/Shanghai"},
-    "overseas": {"type": "boolean"},
-    "vip": {"type": "boolean"},
-    "language": {"type": "string", "maxLength": 40},
-    "do_not_call": {"type": "boolean"},
-    "notes": {"type": "string", "maxLength": 4000},
-}
-_PRODUCT_PROPS: dict[str, Any] = {
-    "model": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": r"\S"},
-    "serial": {"type": "string", "maxLength": 120},
-    "purchased_on": f.nullable({"type": "string", "format": "date"}),
-    "delivered_at": f.NULLABLE_DATE_TIME,
-    "warranty_end": f.NULLABLE_DATE_TIME,
-}
-_CONTRACT_PROPS: dict[str, Any] = {
-    "product_id": f.nullable({"type": "integer", "minimum": 1}),
-    "starts_at": f.DATE_TIME,
-    "ends_at": f.DATE_TIME,
-    "renewal_state": {"type": "string", "enum": [s.value for s in RenewalState]},
-}
-
-
-def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "additionalProperties": False,
-                              "properties": props}
-    if required:
-        schema["required"] = required
-    return schema
-
-
-_PRODUCT_OUT = _obj({"id": {"type": "integer"}, "customer_id": {"type": "integer"},
-                     **_PRODUCT_PROPS, "model": {"type": "string"}})
-_CONTRACT_OUT = _obj({"id": {"type": "integer"}, "customer_id": {"type": "integer"},
-                      **_CONTRACT_PROPS, "renewal_notice_due": f.DATE_TIME})
-_CUSTOMER_OUT: dict[str, Any] = {"type": "object", "properties": {
-    "id": {"type": "integer"}, **_CUSTOMER_PROPS, "name": {"type": "string"},
-    "phones": {"type": "array", "items": {"type": "object", "properties": {
-        "number": {"type": "string"}, "label": {"type": "string"}}}},
-    "created_at": f.DATE_TIME, "updated_at": f.DATE_TIME,
-    "products": {"type": "array", "items": {"$ref": _S + "Product"}},
-    "contracts": {"type": "array", "items": {"$ref": _S + "Contract"}}}}
-
-_ID = [f.id_param()]
-OPENAPI: dict[str, Any] = {
-    "paths": {
-        "/api/customers": {
-            "get": {"summary": "Search customers (audited read, R27)", "tags": ["customers"],
-                    "parameters": [
-                        {"name": "name", "in": "query", "schema": {"type": "string",
-                                                                   "maxLength": 200}},
-                        {"name": "phone", "in": "query", "schema": {"type": "string",
-                                                                    "maxLength": 40}},
-                        {"name": "limit", "in": "query", "schema": {
-                            "type": "integer", "minimum": 1, "maximum": 200}}],
-                    "responses": f.responses(200, "CustomerList", 400)},
-            "post": {"summary": "Register a customer", "tags": ["customers"],
-                     "requestBody": f.json_body("CustomerIn"),
-                     "responses": f.responses(201, "Customer", 400)},
-        },
-        "/api/customers/{id}": {
-            "parameters": _ID,
-            "get": {"summary": "One customer (audited read, R27)", "tags": ["customers"],
-                    "responses": f.responses(200, "Customer", 404)},
-            "patch": {"summary": "Change a customer", "tags": ["customers"],
-                      "requestBody": f.json_body("CustomerPatch"),
-                      "responses": f.responses(200, "Customer", 400, 404)},
-            "delete": {"summary": "Delete a customer without service orders (manager)",
-                       "tags": ["customers"], "responses": f.responses(204, None, 404, 409)},
-        },
-        "/api/customers/{id}/products": {
-            "parameters": _ID,
-            "post": {"summary": "Add a product (delivery starts the R16 clock)",
-                     "tags": ["customers"], "requestBody": f.json_body("ProductIn"),
-                     "responses": f.responses(201, "Product", 400, 404)},
-        },
-        "/api/products/{id}": {
-            "parameters": _ID,
-            "patch": {"summary": "Change a product", "tags": ["customers"],
-                      "requestBody": f.json_body("ProductPatch"),
-                      "responses": f.responses(200, "Product", 400, 404)},
-        },
-        "/api/customers/{id}/contracts": {
-            "parameters": _ID,
-            "post": {"summary": "Add a maintenance contract (R13)", "tags": ["customers"],
-                     "requestBody": f.json_body("ContractIn"),
-                     "responses": f.responses(201, "Contract", 400, 404)},
-        },
-        "/api/contracts/{id}": {
-            "parameters": _ID,
-            "patch": {"summary": "Change a contract or its renewal state (R13)",
-                      "tags": ["customers"], "requestBody": f.json_body("ContractPatch"),
-                      "responses": f.responses(200, "Contract", 400, 404)},
-        },
-    },
-    "schemas": {
-        "CustomerIn": _obj(_CUSTOMER_PROPS, ["name"]),
-        "CustomerPatch": _obj(_CUSTOMER_PROPS),
-        "Customer": _CUSTOMER_OUT,
-        "CustomerList": {"type": "object", "properties": {
-            "customers": {"type": "array", "items": {"$ref": _S + "Customer"}}}},
-        "ProductIn": _obj(_PRODUCT_PROPS, ["model"]),
-        "ProductPatch": _obj(_PRODUCT_PROPS),
-        "Product": _PRODUCT_OUT,
-        "ContractIn": _obj(_CONTRACT_PROPS, ["starts_at", "ends_at"]),
-        "ContractPatch": _obj(_CONTRACT_PROPS),
-        "Contract": _CONTRACT_OUT,
-    },
-}
+@API.patch("/api/contracts/{id}", summary="Change a contract or its renewal state (R13)",
+           roles=WRITERS, path_params=IdPath, body=ContractPatch, response=Contract,
+           errors=(404,))
+async def patch_contract(request: web.Request, path: IdPath, body: ContractPatch) -> Contract:
+    async with database(request).transaction() as session:
+        row = await service.update_contract(session, principal_of(request), path.id, body,
+                                            request.app[SETTINGS].zone)
+        return Contract.model_validate(row)

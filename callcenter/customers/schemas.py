@@ -1,23 +1,38 @@
-"""Validation of customer, product and contract payloads.
+"""The customer API's requests and replies, each declared once: from these come the
+validation, the JSON and `/api/openapi.json` (R5, R13, R16).
 
-Phone numbers are normalised here, at the edge, with the site's region and area code
-(`callcenter.phones`): "62345678", "010-6234 5678" and "+86 10 6234 5678" are one number,
-and the screen-pop (R5) only ever compares E.164 strings.
+Phone numbers are normalised here, at the edge, with the site's region and area code (the
+`NumberPlan` given as the validation context `plan`), so that the service and the lookup
+only ever see E.164.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, ClassVar
 from zoneinfo import available_timezones
 
-from callcenter.customers import fields as f
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+
 from callcenter.errors import InvalidInput
-from callcenter.phones import NumberPlan
+from callcenter.phones import NumberPlan, normalise
 from callcenter.rules.deadlines import ServiceZone
+from callcenter.web.api import (
+    Body,
+    Id,
+    Instant,
+    Line,
+    LongText,
+    Name,
+    Paragraph,
+    Patch,
+    Query,
+    Reply,
+    Short,
+    Time,
+)
 
 MAX_PHONES = 10
 
@@ -31,107 +46,212 @@ class RenewalState(StrEnum):
     DECLINED = "declined"
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneSpec:
-    e164: str
-    label: str = ""
-
-
-_CUSTOMER_FIELDS = frozenset({"name", "phones", "address", "zone", "time_zone", "overseas",
-                              "vip", "language", "do_not_call", "notes"})
-_PRODUCT_FIELDS = frozenset({"model", "serial", "purchased_on", "delivered_at", "warranty_end"})
-_CONTRACT_FIELDS = frozenset({"product_id", "starts_at", "ends_at", "renewal_state"})
-
-
 @lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def _time_zone(data: dict[str, Any]) -> str:
-    value = f.text(data, "time_zone", limit=64)
+def _known_zone(value: str) -> str:
     if value not in _zones():
-        raise InvalidInput("time_zone", f"unknown time zone {value!r} (e.g. Asia/Shanghai)")
+        raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)")
     return value
 
 
-def _phones(data: dict[str, Any], plan: NumberPlan) -> tuple[PhoneSpec, ...]:
-    value = data.get("phones", [])
-    if not isinstance(value, list) or len(value) > MAX_PHONES:
-        raise InvalidInput("phones", f"must be a list of at most {MAX_PHONES} phone objects")
-    phones: dict[str, PhoneSpec] = {}
-    for item in value:
-        if not isinstance(item, dict):
-            raise InvalidInput("phones", 'each phone must be an object {"number": "..."}')
-        f.reject_unknown(item, frozenset({"number", "label"}))
-        number = plan.e164("phones", f.text(item, "number", limit=40))
-        phones.setdefault(number, PhoneSpec(number, f.text(item, "label", default="", limit=40)))
-    return tuple(phones.values())
+TimeZoneName = Annotated[str, Field(max_length=64, examples=["Asia/Shanghai"]),
+                         AfterValidator(_known_zone)]
 
 
-def parse_customer(payload: Any, plan: NumberPlan, *, partial: bool = False) -> dict[str, Any]:
-    """Customer fields from a POST (all, with defaults) or a PATCH (only those given)."""
-    data = f.body_object(payload)
-    f.reject_unknown(data, _CUSTOMER_FIELDS)
-    if not partial and "name" not in data:
-        raise InvalidInput("name", "is required")
-    parsers: dict[str, Callable[[], Any]] = {
-        "name": lambda: f.text(data, "name", required_non_empty=True),
-        "phones": lambda: _phones(data, plan),
-        "address": lambda: f.text(data, "address", default="", limit=500),
-        "zone": lambda: f.choice(data, "zone", ServiceZone, ServiceZone.CITY).value,
-        "time_zone": lambda: _time_zone({"time_zone": data.get("time_zone", "Asia/Shanghai")}),
-        "overseas": lambda: f.flag(data, "overseas"),
-        "vip": lambda: f.flag(data, "vip"),
-        "language": lambda: f.text(data, "language", default="zh", limit=40),
-        "do_not_call": lambda: f.flag(data, "do_not_call"),
-        "notes": lambda: f.text(data, "notes", default="", limit=4000),
-    }
-    keys = [k for k in parsers if k in data] if partial else list(parsers)
-    return {key: parsers[key]() for key in keys}
+class PhoneIn(Body):
+    """A number as the customer or the agent writes it; kept in E.164."""
+
+    number: Short
+    label: Short = ""
+
+    @field_validator("number")
+    @classmethod
+    def _e164(cls, raw: str, info: ValidationInfo) -> str:
+        plan = (info.context or {}).get("plan")
+        if not isinstance(plan, NumberPlan):
+            raise TypeError("phones are validated with the site's NumberPlan as context")
+        number = normalise(raw, plan.region, plan.area_code)
+        if number is None:
+            raise ValueError(f"{raw!r} is not a phone number")
+        return number
 
 
-def parse_product(payload: Any, *, partial: bool = False) -> dict[str, Any]:
-    """Product fields; a warranty cannot end before the product was delivered (R16)."""
-    data = f.body_object(payload)
-    f.reject_unknown(data, _PRODUCT_FIELDS)
-    if not partial and "model" not in data:
-        raise InvalidInput("model", "is required")
-    parsers: dict[str, Callable[[], Any]] = {
-        "model": lambda: f.text(data, "model", limit=120, required_non_empty=True),
-        "serial": lambda: f.text(data, "serial", default="", limit=120),
-        "purchased_on": lambda: f.calendar_date(data, "purchased_on"),
-        "delivered_at": lambda: f.instant(data, "delivered_at"),
-        "warranty_end": lambda: f.instant(data, "warranty_end"),
-    }
-    keys = [k for k in parsers if k in data] if partial else list(parsers)
-    values = {key: parsers[key]() for key in keys}
-    delivered, warranty = values.get("delivered_at"), values.get("warranty_end")
+def _once_each(phones: list[PhoneIn]) -> list[PhoneIn]:
+    """One line written two ways is one number: the first spelling's label is kept."""
+    distinct: dict[str, PhoneIn] = {}
+    for phone in phones:
+        distinct.setdefault(phone.number, phone)
+    return list(distinct.values())
+
+
+Phones = Annotated[list[PhoneIn], Field(max_length=MAX_PHONES), AfterValidator(_once_each)]
+
+
+class CustomerIn(Body):
+    """A new customer: a name, and the site's defaults for the rest."""
+
+    name: Name
+    phones: Phones = Field(default_factory=list)
+    address: Paragraph = ""
+    zone: ServiceZone = ServiceZone.CITY
+    time_zone: TimeZoneName = "Asia/Shanghai"
+    overseas: bool = False
+    vip: bool = False
+    language: Short = "zh"
+    do_not_call: bool = False
+    notes: LongText = ""
+
+
+class CustomerPatch(Patch):
+    """The customer fields to change; `phones`, when given, replaces the whole list."""
+
+    name: Name | None = None
+    phones: Phones | None = None
+    address: Paragraph | None = None
+    zone: ServiceZone | None = None
+    time_zone: TimeZoneName | None = None
+    overseas: bool | None = None
+    vip: bool | None = None
+    language: Short | None = None
+    do_not_call: bool | None = None
+    notes: LongText | None = None
+
+
+ModelName = Annotated[str, Field(min_length=1, max_length=120, pattern=r"\S")]
+Serial = Annotated[str, Field(max_length=120)]
+
+
+def _warranty_after_delivery(delivered: datetime | None, warranty: datetime | None) -> None:
+    """R16: a warranty cannot end before the product was delivered."""
     if delivered is not None and warranty is not None and warranty <= delivered:
         raise InvalidInput("warranty_end", "must be after delivered_at")
-    return values
 
 
-def parse_contract(payload: Any, *, partial: bool = False) -> dict[str, Any]:
-    """Contract fields; a contract must end after it starts (R13 counts back from the end)."""
-    data = f.body_object(payload)
-    f.reject_unknown(data, _CONTRACT_FIELDS)
-    for key in ("starts_at", "ends_at"):
-        if not partial and data.get(key) is None:
-            raise InvalidInput(key, "is required")
-    parsers: dict[str, Callable[[], Any]] = {
-        "product_id": lambda: f.ident(data, "product_id"),
-        "starts_at": lambda: f.instant(data, "starts_at"),
-        "ends_at": lambda: f.instant(data, "ends_at"),
-        "renewal_state": lambda: f.choice(data, "renewal_state", RenewalState,
-                                          RenewalState.PENDING).value,
-    }
-    keys = [k for k in parsers if k in data] if partial else list(parsers)
-    values = {key: parsers[key]() for key in keys}
-    for key in ("starts_at", "ends_at"):
-        if key in values and values[key] is None:
-            raise InvalidInput(key, "must not be null")
-    starts, ends = values.get("starts_at"), values.get("ends_at")
+def _ends_after_start(starts: datetime | None, ends: datetime | None) -> None:
+    """R13 counts back from a contract's end: it must end after it starts."""
     if starts is not None and ends is not None and ends <= starts:
         raise InvalidInput("ends_at", "must be after starts_at")
-    return values
+
+
+class ProductIn(Body):
+    """A product the customer owns; a delivery date starts the R16 clock."""
+
+    model: ModelName
+    serial: Serial = ""
+    purchased_on: date | None = None
+    delivered_at: Instant | None = None
+    warranty_end: Instant | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> ProductIn:
+        _warranty_after_delivery(self.delivered_at, self.warranty_end)
+        return self
+
+
+class ProductPatch(Patch):
+    nullable: ClassVar[frozenset[str]] = frozenset(
+        {"purchased_on", "delivered_at", "warranty_end"})
+
+    model: ModelName | None = None
+    serial: Serial | None = None
+    purchased_on: date | None = None
+    delivered_at: Instant | None = None
+    warranty_end: Instant | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> ProductPatch:
+        _warranty_after_delivery(self.delivered_at, self.warranty_end)
+        return self
+
+
+class ContractIn(Body):
+    """A maintenance contract (R13)."""
+
+    product_id: Id | None = None
+    starts_at: Instant
+    ends_at: Instant
+    renewal_state: RenewalState = RenewalState.PENDING
+
+    @model_validator(mode="after")
+    def _term(self) -> ContractIn:
+        _ends_after_start(self.starts_at, self.ends_at)
+        return self
+
+
+class ContractPatch(Patch):
+    nullable: ClassVar[frozenset[str]] = frozenset({"product_id"})
+
+    product_id: Id | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
+    renewal_state: RenewalState | None = None
+
+    @model_validator(mode="after")
+    def _term(self) -> ContractPatch:
+        _ends_after_start(self.starts_at, self.ends_at)
+        return self
+
+
+# -- replies -------------------------------------------------------------------------------
+
+class Phone(Reply):
+    number: str = Field(validation_alias="e164")
+    label: str
+
+
+class Product(Reply):
+    id: int
+    customer_id: int
+    model: str
+    serial: str
+    purchased_on: date | None
+    delivered_at: Time | None
+    warranty_end: Time | None
+
+
+class Contract(Reply):
+    id: int
+    customer_id: int
+    product_id: int | None
+    starts_at: Time
+    ends_at: Time
+    renewal_state: RenewalState
+    renewal_notice_due: Time
+
+
+class CustomerSummary(Reply):
+    """A customer as a list shows them: without products and contracts."""
+
+    id: int
+    name: str
+    phones: list[Phone]
+    address: str
+    zone: ServiceZone
+    time_zone: str
+    overseas: bool
+    vip: bool
+    language: str
+    do_not_call: bool
+    notes: str
+    created_at: Time
+    updated_at: Time
+
+
+class Customer(CustomerSummary):
+    """A customer with their products and contracts."""
+
+    products: list[Product]
+    contracts: list[Contract]
+
+
+class CustomerList(Reply):
+    customers: list[CustomerSummary]
+
+
+class CustomerSearch(Query):
+    name: Line | None = None
+    phone: Short | None = None
+    limit: int = Field(50, ge=1, le=200)

@@ -20,7 +20,15 @@ from callcenter.audit.log import record
 from callcenter.auth.principal import Principal, Role
 from callcenter.clock import iso
 from callcenter.customers.models import ContractRow, CustomerPhoneRow, CustomerRow, ProductRow
-from callcenter.customers.schemas import PhoneSpec
+from callcenter.customers.schemas import (
+    ContractIn,
+    ContractPatch,
+    CustomerIn,
+    CustomerPatch,
+    PhoneIn,
+    ProductIn,
+    ProductPatch,
+)
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.followups.outbox import Topic, emit
 from callcenter.orders.models import ServiceOrderRow
@@ -59,12 +67,13 @@ async def load(session: AsyncSession, customer_id: int, *,
     return row
 
 
-async def create(session: AsyncSession, who: Principal, values: dict[str, Any],
+async def create(session: AsyncSession, who: Principal, new: CustomerIn,
                  now: datetime) -> CustomerRow:
     """A new customer with their numbers."""
-    phones: tuple[PhoneSpec, ...] = values.pop("phones", ())
+    values = new.model_dump(exclude={"phones"})
     row = CustomerRow(**values, created_at=now, updated_at=now,
-                      phones=[CustomerPhoneRow(e164=p.e164, label=p.label) for p in phones],
+                      phones=[CustomerPhoneRow(e164=p.number, label=p.label)
+                              for p in new.phones],
                       products=[], contracts=[])
     session.add(row)
     await session.flush()
@@ -98,10 +107,11 @@ async def search(session: AsyncSession, who: Principal, name: str | None, phone:
 
 
 async def update(session: AsyncSession, who: Principal, customer_id: int,
-                 values: dict[str, Any], now: datetime) -> CustomerRow:
+                 changes: CustomerPatch, now: datetime) -> CustomerRow:
     """Change the given fields; `phones`, when given, replaces the whole list."""
     row = await load(session, customer_id)
-    phones: tuple[PhoneSpec, ...] | None = values.pop("phones", None)
+    values = changes.given()
+    phones: list[PhoneIn] | None = values.pop("phones", None)
     for key, value in values.items():
         setattr(row, key, value)
     if phones is not None:
@@ -114,7 +124,7 @@ async def update(session: AsyncSession, who: Principal, customer_id: int,
 
 
 def _merged_phones(current: list[CustomerPhoneRow],
-                   wanted: tuple[PhoneSpec, ...]) -> list[CustomerPhoneRow]:
+                   wanted: list[PhoneIn]) -> list[CustomerPhoneRow]:
     """The new phone list, keeping the rows of numbers that stay.
 
     Reusing them (rather than deleting and re-inserting) keeps the (customer, number)
@@ -123,7 +133,7 @@ def _merged_phones(current: list[CustomerPhoneRow],
     kept = {phone.e164: phone for phone in current}
     merged = []
     for spec in wanted:
-        phone = kept.get(spec.e164) or CustomerPhoneRow(e164=spec.e164)
+        phone = kept.get(spec.number) or CustomerPhoneRow(e164=spec.number)
         phone.label = spec.label
         merged.append(phone)
     return merged
@@ -156,10 +166,10 @@ def _delivery_event(session: AsyncSession, product: ProductRow, zone: ZoneInfo) 
 
 
 async def add_product(session: AsyncSession, who: Principal, customer_id: int,
-                      values: dict[str, Any], zone: ZoneInfo) -> ProductRow:
+                      new: ProductIn, zone: ZoneInfo) -> ProductRow:
     """A product the customer owns; a delivery date writes the R16 outbox event."""
     await load(session, customer_id)
-    product = ProductRow(customer_id=customer_id, **values)
+    product = ProductRow(customer_id=customer_id, **new.model_dump())
     session.add(product)
     await session.flush()
     if product.delivered_at is not None:
@@ -169,11 +179,12 @@ async def add_product(session: AsyncSession, who: Principal, customer_id: int,
 
 
 async def update_product(session: AsyncSession, who: Principal, product_id: int,
-                         values: dict[str, Any], zone: ZoneInfo) -> ProductRow:
+                         changes: ProductPatch, zone: ZoneInfo) -> ProductRow:
     """Change a product; a delivery date set or moved writes the R16 outbox event."""
     product = await session.get(ProductRow, product_id)
     if product is None:
         raise NotFound("product", str(product_id))
+    values = changes.given()
     before = product.delivered_at
     for key, value in values.items():
         setattr(product, key, value)
@@ -197,12 +208,12 @@ async def _check_product(session: AsyncSession, customer_id: int, product_id: in
 
 
 async def add_contract(session: AsyncSession, who: Principal, customer_id: int,
-                       values: dict[str, Any], zone: ZoneInfo) -> ContractRow:
+                       new: ContractIn, zone: ZoneInfo) -> ContractRow:
     """A maintenance contract; its dates write the R13 outbox event."""
     await load(session, customer_id)
-    await _check_product(session, customer_id, values.get("product_id"))
-    contract = ContractRow(customer_id=customer_id, **values,
-                           renewal_notice_due=renewal_notice_due(values["ends_at"], zone))
+    await _check_product(session, customer_id, new.product_id)
+    contract = ContractRow(customer_id=customer_id, **new.model_dump(),
+                           renewal_notice_due=renewal_notice_due(new.ends_at, zone))
     session.add(contract)
     await session.flush()
     _contract_event(session, contract)
@@ -218,11 +229,12 @@ def _contract_event(session: AsyncSession, contract: ContractRow) -> None:
 
 
 async def update_contract(session: AsyncSession, who: Principal, contract_id: int,
-                          values: dict[str, Any], zone: ZoneInfo) -> ContractRow:
+                          changes: ContractPatch, zone: ZoneInfo) -> ContractRow:
     """Change a contract; new dates recompute the R13 notice and write an outbox event."""
     contract = await session.get(ContractRow, contract_id)
     if contract is None:
         raise NotFound("contract", str(contract_id))
+    values = changes.given()
     if "product_id" in values:
         await _check_product(session, contract.customer_id, values["product_id"])
     dates_before = (contract.starts_at, contract.ends_at)

@@ -1,11 +1,11 @@
 """The OpenAPI 3.1 document of the service, assembled from the HTTP modules.
 
-Contract for every HTTP module: it exposes `routes` (a `web.RouteTableDef`) and
-`OPENAPI = {"paths": {...path items...}, "schemas": {...component schemas...}}`. `build()`
-checks that each module documents exactly the routes it registers, then adds what is the
-same everywhere: the JSON error shape and its standard responses, the two ways to log in,
-and each operation's roles, read from the `require(...)` on its handler, so the document
-cannot disagree with the code about who may call what.
+Every HTTP module exposes `API`, an `Api` whose endpoints declare their request and
+response models (`callcenter.web.api`), and `routes` (`API.routes`). `build()` generates
+each operation from those declarations, the component schemas from the models (pydantic's
+JSON Schema), and adds what is the same everywhere: the JSON error shape and its standard
+responses, the two ways to log in, and each operation's roles, so the document cannot
+disagree with the code about what is accepted, what is answered or who may call what.
 
 This module also serves the service's self-description: `/health` and the document itself.
 """
@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from aiohttp import web
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from callcenter.web.api import Api, Endpoint
 from callcenter.web.health import health
 
 OPENAPI_VERSION = "3.1.0"
@@ -28,7 +31,7 @@ METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 class HttpModule(Protocol):
     routes: web.RouteTableDef
-    OPENAPI: dict[str, Any]
+    API: Api
 
 
 # -- helpers for modules writing their OPENAPI -------------------------------------------
@@ -85,6 +88,7 @@ _ERRORS: dict[str, tuple[str, str]] = {
                          "change lacks the X-CSRF-Token header (`csrf-failed`)."),
     "NotFound": ("404", "No such record (`not-found`)."),
     "Conflict": ("409", "The change clashes with existing data (`conflict`)."),
+    "UnsupportedMediaType": ("415", "The body is not JSON (`unsupported-media-type`)."),
     "TooManyAttempts": ("429", "Too many failed logins (`too-many-attempts`); "
                                "see Retry-After."),
     "Error": ("default", "Any other error, in the same shape."),
@@ -136,7 +140,59 @@ def _operation(operation: dict[str, Any], roles: frozenset[Any] | None,
     return op
 
 
-def _merge_module(module: HttpModule, paths: dict[str, Any], schemas: dict[str, Any]) -> None:
+_STATUS_ERRORS = {400: "InvalidInput", 404: "NotFound", 409: "Conflict", 415:
+                  "UnsupportedMediaType", 429: "TooManyAttempts"}
+_COMPONENT = "#/components/schemas/{model}"
+ModelKey = tuple[type[BaseModel], JsonSchemaMode]
+
+
+def _model_keys(endpoints: Iterable[Endpoint]) -> list[ModelKey]:
+    """Each body model in its validation form and each reply in its serialisation form."""
+    keys: dict[ModelKey, None] = {}
+    for endpoint in endpoints:
+        if endpoint.body is not None:
+            keys[(endpoint.body, "validation")] = None
+        if endpoint.response is not None:
+            keys[(endpoint.response, "serialization")] = None
+    return list(keys)
+
+
+def _parameters(model: type[BaseModel] | None, where: str) -> list[dict[str, Any]]:
+    if model is None:
+        return []
+    schema = model.model_json_schema()
+    required = set(schema.get("required", ()))
+    return [{"name": name, "in": where, "required": where == "path" or name in required,
+             "schema": {k: v for k, v in prop.items() if k != "title"}}
+            for name, prop in schema.get("properties", {}).items()]
+
+
+def _declared(endpoint: Endpoint, refs: Mapping[Any, dict[str, Any]]) -> dict[str, Any]:
+    """The OpenAPI operation of one declared endpoint."""
+    op: dict[str, Any] = {"summary": endpoint.summary, "tags": list(endpoint.tags)}
+    if endpoint.description:
+        op["description"] = endpoint.description
+    parameters = (_parameters(endpoint.path_params, "path")
+                  + _parameters(endpoint.query, "query"))
+    if parameters:
+        op["parameters"] = parameters
+    if endpoint.body is not None:
+        op["requestBody"] = json_body(refs[(endpoint.body, "validation")])
+    if endpoint.response is None:
+        responses: dict[str, Any] = {"204": {"description": endpoint.summary}}
+    else:
+        responses = {str(endpoint.status): json_response(
+            endpoint.summary, refs[(endpoint.response, "serialization")])}
+    if endpoint.body is not None:
+        responses["415"] = error("UnsupportedMediaType")
+    for status in endpoint.errors:
+        responses[str(status)] = error(_STATUS_ERRORS[status])
+    responses.update(endpoint.extra_responses)
+    op["responses"] = responses
+    return _operation(op, endpoint.roles, bool(parameters))
+
+
+def _merge_legacy(module: Any, paths: dict[str, Any], schemas: dict[str, Any]) -> None:
     name = getattr(module, "__name__", repr(module))
     for key, schema in module.OPENAPI.get("schemas", {}).items():
         if key in schemas and schemas[key] != schema:
@@ -168,11 +224,22 @@ def _merge_module(module: HttpModule, paths: dict[str, Any], schemas: dict[str, 
 
 
 def build(modules: Iterable[HttpModule], *, version: str = "1") -> dict[str, Any]:
-    """Merge the modules' paths and schemas into one OpenAPI document."""
+    """The OpenAPI document of the modules' declared endpoints."""
+    modules = list(modules)
+    endpoints = [endpoint for module in modules if hasattr(module, "API")
+                 for endpoint in module.API.endpoints]
+    refs, defs = models_json_schema(_model_keys(endpoints), ref_template=_COMPONENT)
     paths: dict[str, Any] = {}
-    schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    legacy: dict[str, Any] = {}  # TRANSITIONAL
     for module in modules:
-        _merge_module(module, paths, schemas)
+        if not hasattr(module, "API"):
+            _merge_legacy(module, paths, legacy)
+    for endpoint in endpoints:
+        item = paths.setdefault(_openapi_path(endpoint.path), {})
+        method = endpoint.method.lower()
+        if method in item:
+            raise ValueError(f"{endpoint.method} {endpoint.path} is declared twice")
+        item[method] = _declared(endpoint, refs)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -183,7 +250,7 @@ def build(modules: Iterable[HttpModule], *, version: str = "1") -> dict[str, Any
         },
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": schemas,
+            "schemas": {"Error": ERROR_SCHEMA, **legacy, **defs.get("$defs", {})},
             "responses": _standard_responses(),
             "securitySchemes": SECURITY_SCHEMES,
         },
