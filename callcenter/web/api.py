@@ -124,7 +124,9 @@ class IdPath(Query):
 def invalid_input(exc: ValidationError) -> InvalidInput:
     """The first field error as the API's `invalid-input`: `details.field` names the field
     of the request at fault, the message says where inside it (`phones.0.number`) and why."""
-    first = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # A misspelt field explains the "missing" one next to it: name it first.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     location = [str(part) for part in first["loc"]]
     problem = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
