@@ -40,4 +40,18 @@ if [[ ! -f "$stamp" ]]; then
     .venv/bin/pip install -q --no-deps -e .
     rm -f .venv/.installed-* && touch "$stamp"
 fi
+# Front-end libraries the pages use (Swagger UI for /api/docs), from the npm registry through
+# the committed lock, served by the service itself: nothing is loaded from a CDN.
+# --ignore-scripts: no package's install hook runs (one would send telemetry).
+if ! command -v npm >/dev/null; then
+    log "installing Debian packages: nodejs npm"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+npm_stamp=agent_ui/node_modules/.installed-$(sha256sum agent_ui/package-lock.json | cut -c1-16)
+if [[ ! -f "$npm_stamp" ]]; then
+    log "installing front-end packages from agent_ui/package-lock.json"
+    npm ci --prefix agent_ui --ignore-scripts --no-audit --no-fund >/dev/null
+    touch "$npm_stamp"
+fi
 log "ready"

@@ -9,13 +9,32 @@ does not know today (R2: no source says whether it is a holiday).
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from datetime import date
+from typing import Any, Literal, Protocol
 
 from aiohttp import web
+from pydantic import Field
 
+from callcenter.clock import utcnow
 from callcenter.sitecalendar.context import CALENDAR_BOOK
+from callcenter.web.api import Reply
 from callcenter.web.keys import DATABASE, HUB, SETTINGS
+
+
+class CalendarHealth(Reply):
+    ok: bool = Field(description="false: no source knows whether today is a working day")
+    first_unknown_day: date | None = None
+    warning: str | None = None
+
+
+class Health(Reply):
+    """Each dependency reports its own figures (free-form: link counters, driver errors)."""
+
+    status: Literal["ok", "degraded", "down"]
+    pbx: dict[str, Any]
+    database: dict[str, Any]
+    redis: dict[str, Any]
+    calendar: CalendarHealth
 
 
 class PbxLinkHealth(Protocol):
@@ -31,9 +50,11 @@ async def health(request: web.Request) -> web.Response:
     link = app.get(PBX_LINK)
     pbx: dict[str, Any] = link.health() if link is not None else {"ok": False, "state": "off"}
     redis: dict[str, Any] = {**hub, "configured": app[SETTINGS].redis_url is not None}
-    calendar = app[CALENDAR_BOOK].health(datetime.now(UTC))
+    calendar = app[CALENDAR_BOOK].health(utcnow())
     ok = bool(database["ok"]) and bool(hub["ok"]) and bool(calendar["ok"])
-    status = "ok" if ok and pbx.get("ok") else ("degraded" if database["ok"] else "down")
-    body = {"status": status, "pbx": pbx, "database": database, "redis": redis,
-            "calendar": calendar}
-    return web.json_response(body, status=200 if database["ok"] else 503)
+    status: Literal["ok", "degraded", "down"] = (
+        "ok" if ok and pbx.get("ok") else ("degraded" if database["ok"] else "down"))
+    body = Health(status=status, pbx=pbx, database=database, redis=redis,
+                  calendar=CalendarHealth.model_validate(calendar))
+    return web.Response(body=body.model_dump_json(exclude_unset=True),
+                        status=200 if database["ok"] else 503, content_type="application/json")

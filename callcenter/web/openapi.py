@@ -18,11 +18,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from aiohttp import web
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from callcenter.web.api import Api, Endpoint
-from callcenter.web.health import health
+from callcenter.web.api import Api, Endpoint, Reply
+from callcenter.web.health import Health, health
 
 OPENAPI_VERSION = "3.1.0"
 OPENAPI_DOCUMENT = web.AppKey[dict[str, Any]]("openapi_document")
@@ -260,45 +260,26 @@ def build(modules: Iterable[HttpModule], *, version: str = "1") -> dict[str, Any
 
 # -- this module's own endpoints -----------------------------------------------------------
 
-routes = web.RouteTableDef()
-routes.get("/health")(health)
+class OpenApiDocument(Reply):
+    """This document (OpenAPI 3.1): free-form by nature."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    openapi: str
 
 
-@routes.get("/api/openapi.json")
+API = Api("service")
+routes = API.routes
+
+
+@API.get("/health", summary="State of the PBX link, the database, the pub/sub hub and the "
+         "calendar", roles=None, response=Health,
+         extra_responses={"503": json_response("The database is unreachable",
+                                               ref("Health"))})
+async def service_health(request: web.Request) -> web.StreamResponse:
+    return await health(request)
+
+
+@API.get("/api/openapi.json", summary="This document", roles=None, response=OpenApiDocument)
 async def openapi_document(request: web.Request) -> web.Response:
     return web.json_response(request.app[OPENAPI_DOCUMENT])
-
-
-OPENAPI: dict[str, Any] = {
-    "paths": {
-        "/health": {"get": {
-            "summary": "State of the PBX link, the database, the pub/sub hub and the calendar",
-            "tags": ["service"],
-            "responses": {
-                "200": json_response("The service can work (perhaps degraded)", ref("Health")),
-                "503": json_response("The database is unreachable", ref("Health")),
-            },
-        }},
-        "/api/openapi.json": {"get": {
-            "summary": "This document",
-            "tags": ["service"],
-            "responses": {"200": json_response("OpenAPI 3.1", {"type": "object"})},
-        }},
-    },
-    "schemas": {
-        "Health": {
-            "type": "object",
-            "required": ["status", "pbx", "database", "redis", "calendar"],
-            "properties": {
-                "status": {"enum": ["ok", "degraded", "down"]},
-                "pbx": {"type": "object"},
-                "database": {"type": "object"},
-                "redis": {"type": "object"},
-                "calendar": {"type": "object", "properties": {
-                    "ok": {"type": "boolean", "description": "false: no source knows today"},
-                    "first_unknown_day": {"type": ["string", "null"], "format": "date"},
-                    "warning": {"type": "string"}}},
-            },
-        },
-    },
-}

@@ -118,3 +118,22 @@ async def test_phone_list_can_be_sent_again_with_new_labels(api: Api) -> None:
                    {"number": "13900139000", "label": "work"}]})
     assert changed["phones"] == [{"number": "+8613800138000", "label": "mobile"},
                                  {"number": "+8613900139000", "label": "work"}]
+
+
+async def test_a_form_encoded_body_is_refused_with_415_and_creates_no_customer(
+        api: Api) -> None:
+    response = await api.call(A, "POST", "/api/customers", data={"name": "form"})
+    assert response.status == 415
+    error = (await response.json())["error"]
+    assert (error["id"], error["details"]["content_type"]) == (
+        "unsupported-media-type", "application/x-www-form-urlencoded")
+    listed = await api.ok(A, "GET", "/api/customers?name=form")
+    assert listed["customers"] == []
+
+
+async def test_an_id_too_large_for_the_database_is_bad_input_that_says_so(api: Api) -> None:
+    response = await api.call(A, "GET", "/api/customers/99999999999")
+    assert response.status == 400
+    error = (await response.json())["error"]
+    assert error["details"] == {"field": "id"}
+    assert "larger than any id the database holds" in error["message"]

@@ -1,4 +1,4 @@
-"""The OpenAPI document: how it is assembled, that it is valid, and that it covers the API."""
+"""The OpenAPI document: generated from the declared endpoints, valid, covering the API."""
 
 from __future__ import annotations
 
@@ -9,76 +9,70 @@ from aiohttp import web
 from openapi_spec_validator import validate
 
 from callcenter.app import HTTP_MODULES, create_app
-from callcenter.auth.roles import Role, require
+from callcenter.auth.roles import Role
 from callcenter.web import openapi
+from callcenter.web.api import Api, Body, IdPath, Name, Query, Reply
 from tests.conftest import service_settings
 from tests.integration.auth.support import Client
 
 pytestmark = pytest.mark.integration
 
 AiohttpClient = Any
+PAGES = {("GET", "/api/docs")}
+"""Routes under /api/ that are pages for people, not operations of the API."""
 
 
-class FakeModule:
-    """Stands in for an HTTP module: `routes` plus `OPENAPI`."""
-
-    def __init__(self, paths: dict[str, Any], schemas: dict[str, Any] | None = None,
-                 *, secured: bool = True) -> None:
-        self.routes = web.RouteTableDef()
-        self.OPENAPI: dict[str, Any] = {"paths": paths, "schemas": schemas or {}}
-
-        async def handler(request: web.Request) -> web.Response:
-            return web.Response()
-
-        checked = require(Role.MANAGER, Role.ADMIN)(handler) if secured else handler
-        for path, item in paths.items():
-            for method in item:
-                if method in openapi.METHODS:
-                    self.routes.route(method.upper(), path)(checked)
+class ThingIn(Body):
+    name: Name
 
 
-def _op(summary: str = "x") -> dict[str, Any]:
-    return {"summary": summary, "responses": {"200": {"description": "ok"}}}
+class Thing(Reply):
+    id: int
+    name: str
 
 
-def test_roles_come_from_the_handlers_require_and_public_ones_need_no_login() -> None:
-    secured = FakeModule({"/api/things/{id}": {
-        "parameters": [openapi.path_param("id", openapi.ID_SCHEMA)], "get": _op()}})
-    public = FakeModule({"/api/open": {"get": _op()}}, secured=False)
-    document = openapi.build([secured, public])
-    thing = document["paths"]["/api/things/{id}"]
-    assert thing["get"]["x-roles"] == ["admin", "manager"]
-    assert "Roles: admin, manager." in thing["get"]["description"]
-    assert set(thing["get"]["responses"]) == {"200", "400", "401", "403", "default"}
-    assert thing["parameters"][0]["name"] == "id"
-    assert document["paths"]["/api/open"]["get"]["security"] == []
-    assert set(document["paths"]["/api/open"]["get"]["responses"]) == {"200", "default"}
+class ThingFilter(Query):
+    limit: int = 10
+
+
+class Module:
+    """Stands in for an HTTP module: its `API` and `routes`."""
+
+    def __init__(self) -> None:
+        self.API = Api("things")
+        self.routes = self.API.routes
+
+        @self.API.post("/api/things", summary="Make a thing", roles=(Role.MANAGER,),
+                       body=ThingIn, response=Thing)
+        async def make(request: web.Request, body: ThingIn) -> Thing:
+            return Thing(id=1, name=body.name)
+
+        @self.API.get("/api/things/{id}", summary="One thing", roles=None,
+                      path_params=IdPath, query=ThingFilter, response=Thing, errors=(404,))
+        async def one(request: web.Request, path: IdPath, query: ThingFilter) -> Thing:
+            return Thing(id=path.id, name="x")
+
+
+def test_operations_come_from_the_declarations_with_roles_errors_and_schemas() -> None:
+    document = openapi.build([Module()])
+    make = document["paths"]["/api/things"]["post"]
+    assert make["x-roles"] == ["manager"]
+    assert set(make["responses"]) == {"201", "400", "401", "403", "415", "default"}
+    assert make["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ThingIn"}
+    assert document["components"]["schemas"]["ThingIn"]["additionalProperties"] is False
+    one = document["paths"]["/api/things/{id}"]["get"]
+    assert one["security"] == []
+    assert [(p["name"], p["in"]) for p in one["parameters"]] == [("id", "path"),
+                                                                ("limit", "query")]
+    assert one["parameters"][0]["schema"]["maximum"] == 2**31 - 1
+    assert set(one["responses"]) == {"200", "400", "404", "default"}
     validate(document)
 
 
-def test_a_route_without_documentation_is_refused() -> None:
-    module = FakeModule({"/api/a": {"get": _op()}})
-    module.OPENAPI["paths"] = {}
-    with pytest.raises(ValueError, match="GET /api/a is not in its OPENAPI"):
-        openapi.build([module])
-
-
-def test_documentation_without_a_route_is_refused() -> None:
-    module = FakeModule({"/api/a": {"get": _op()}})
-    module.OPENAPI["paths"]["/api/a"]["post"] = _op()
-    with pytest.raises(ValueError, match="documents POST /api/a, which it does not route"):
-        openapi.build([module])
-
-
-def test_two_modules_may_not_define_one_schema_differently_or_one_operation_twice() -> None:
-    one = FakeModule({"/api/a": {"get": _op()}}, {"Thing": {"type": "object"}})
-    same = FakeModule({"/api/b": {"get": _op()}}, {"Thing": {"type": "object"}})
-    other = FakeModule({"/api/c": {"get": _op()}}, {"Thing": {"type": "string"}})
-    assert set(openapi.build([one, same])["paths"]) == {"/api/a", "/api/b"}
-    with pytest.raises(ValueError, match="schema 'Thing'"):
-        openapi.build([one, other])
-    with pytest.raises(ValueError, match="documented twice"):
-        openapi.build([one, FakeModule({"/api/a": {"get": _op()}})])
+def test_one_operation_declared_twice_is_refused() -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+        openapi.build([Module(), Module()])
 
 
 async def test_the_served_document_is_valid_openapi_and_covers_every_api_route(
@@ -96,5 +90,19 @@ async def test_the_served_document_is_valid_openapi_and_covers_every_api_route(
     routed = {(r.method, r.resource.canonical) for r in app.router.routes()
               if r.method != "HEAD" and r.resource is not None
               and r.resource.canonical.startswith(("/api/", "/health"))}
-    assert routed - documented == set(), "routes missing from /api/openapi.json"
+    assert routed - documented - PAGES == set(), "routes missing from /api/openapi.json"
     assert len(HTTP_MODULES) >= 5
+
+
+async def test_the_api_reference_page_and_its_swagger_ui_are_served_by_the_service(
+    sqlite_url: str, aiohttp_client: AiohttpClient
+) -> None:
+    client: Client = await aiohttp_client(create_app(service_settings(sqlite_url)))
+    page = await client.get("/api/docs")
+    assert page.status == 200
+    html = await page.text()
+    assert "/vendor/swagger-ui/swagger-ui-bundle.js" in html and "//cdn" not in html
+    bundle = await client.get("/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.status == 200
+    assert "SwaggerUIBundle" in await bundle.text()
+    assert (await client.get("/vendor/swagger-ui/package.json")).status == 404
