@@ -7,7 +7,6 @@ logs and terminal scroll-back are read by more people than may log in to the dat
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from urllib.parse import urlsplit, urlunsplit
@@ -39,12 +38,11 @@ def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
 
 def redacted(settings: Settings) -> Settings:
     """The settings as they may be shown: URL passwords and the AMI secret masked."""
-    return dataclasses.replace(
-        settings,
-        database_url=redact_url(settings.database_url),
-        redis_url=redact_url(settings.redis_url) if settings.redis_url else None,
-        ami=dataclasses.replace(settings.ami, secret=MASK),
-    )
+    return settings.model_copy(update={
+        "database_url": redact_url(settings.database_url),
+        "redis_url": redact_url(settings.redis_url) if settings.redis_url else None,
+        "ami": settings.ami.model_copy(update={"secret": MASK}),
+    })
 
 
 def secrets_of(settings: Settings) -> tuple[str, ...]:

@@ -1,7 +1,8 @@
 """Settings of the agent desk: pause reasons, the click-to-dial context, websocket limits.
 
-Read once when the desk starts, validated with messages that name the variable, like the
-service's own `Settings` (which they can join when the desk settles).
+Read once when the desk starts, from the environment only, declared and validated as the
+service's own `Settings` are (which they can join when the desk settles). An empty variable
+leaves its default.
 """
 
 from __future__ import annotations
@@ -9,64 +10,75 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_settings import SettingsConfigDict
 
 from callcenter.calls.agent_state import WRAP_UP_REASON
-from callcenter.settings import SettingsError
+from callcenter.settings import Env, EnvSettings, read_settings
 
 DEFAULT_PAUSE_REASONS = ("break", "lunch", "training", "meeting", "backoffice")
 _REASON = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _CONTEXT = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 
 
-@dataclass(frozen=True, slots=True)
-class DeskSettings:
-    #: Reason codes an agent may pause with (QueuePause Reason); "wrap-up" is the service's.
-    pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS
-    #: Dialplan context the agent's phone is sent to once it answers a click-to-dial. It must
-    #: send UserEvent DeskDial, as `[desk-dial]` does, or the call is not registered (R4).
-    dial_context: str = "desk-dial"
-    #: Frames a websocket client may have waiting; a client further behind is dropped.
-    client_queue: int = 256
-    #: Extra page origins allowed to open /ws/agent besides the service's own.
-    origins: tuple[str, ...] = ()
-    #: How often due call-backs are looked for and wrap-ups copied to the registry.
-    sweep_interval_s: float = 5.0
+def _items(raw: object) -> object:
+    """`break, lunch`: a comma-separated list."""
+    if isinstance(raw, str):
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    return raw
 
 
-def _reasons(raw: str) -> tuple[str, ...]:
-    reasons = tuple(dict.fromkeys(r.strip() for r in raw.split(",") if r.strip()))
+def _reasons(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    reasons = tuple(dict.fromkeys(reasons))
     if not reasons:
-        raise SettingsError("CALLCENTER_PAUSE_REASONS", "lists no reason")
+        raise ValueError("lists no reason")
     for reason in reasons:
         if reason == WRAP_UP_REASON:
-            raise SettingsError("CALLCENTER_PAUSE_REASONS",
-                                f"{WRAP_UP_REASON!r} is reserved for the service's wrap-up")
+            raise ValueError(f"{WRAP_UP_REASON!r} is reserved for the service's wrap-up")
         if not _REASON.match(reason):
-            raise SettingsError("CALLCENTER_PAUSE_REASONS",
-                                f"{reason!r}: lower-case letters, digits, '-' and '_' only")
+            raise ValueError(f"{reason!r}: lower-case letters, digits, '-' and '_' only")
     return reasons
 
 
+def _context(raw: str) -> str:
+    context = raw.strip()
+    if not _CONTEXT.match(context):
+        raise ValueError(f"{context!r} is not a context name")
+    return context
+
+
+def _origins(origins: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(origin.rstrip("/") for origin in origins)
+
+
+class DeskSettings(EnvSettings, frozen=True):  # type: ignore[misc]  # see EnvSettings
+    model_config = SettingsConfigDict(env_ignore_empty=True)
+
+    #: Reason codes an agent may pause with (QueuePause Reason); "wrap-up" is the service's.
+    pause_reasons: Annotated[
+        tuple[str, ...], BeforeValidator(_items), AfterValidator(_reasons),
+        Env("CALLCENTER_PAUSE_REASONS"),
+    ] = DEFAULT_PAUSE_REASONS
+    #: Dialplan context the agent's phone is sent to once it answers a click-to-dial. It must
+    #: send UserEvent DeskDial, as `[desk-dial]` does, or the call is not registered (R4).
+    dial_context: Annotated[str, AfterValidator(_context), Env("CALLCENTER_DIAL_CONTEXT")] = (
+        "desk-dial")
+    #: Frames a websocket client may have waiting; a client further behind is dropped.
+    client_queue: Annotated[int, Field(ge=8, le=100_000), Env("CALLCENTER_WS_CLIENT_QUEUE")] = 256
+    #: Extra page origins allowed to open /ws/agent besides the service's own.
+    origins: Annotated[
+        tuple[str, ...], BeforeValidator(_items), AfterValidator(_origins),
+        Env("CALLCENTER_DESK_ORIGINS"),
+    ] = ()
+    #: How often due call-backs are looked for and wrap-ups copied to the registry.
+    sweep_interval_s: Annotated[float, Field(gt=0)] = 5.0
+
+
 def load_desk_settings(environ: Mapping[str, str] | None = None) -> DeskSettings:
-    env = os.environ if environ is None else environ
-    values: dict[str, object] = {}
-    if env.get("CALLCENTER_PAUSE_REASONS", "").strip():
-        values["pause_reasons"] = _reasons(env["CALLCENTER_PAUSE_REASONS"])
-    context = env.get("CALLCENTER_DIAL_CONTEXT", "").strip()
-    if context:
-        if not _CONTEXT.match(context):
-            raise SettingsError("CALLCENTER_DIAL_CONTEXT", f"{context!r} is not a context name")
-        values["dial_context"] = context
-    queue = env.get("CALLCENTER_WS_CLIENT_QUEUE", "").strip()
-    if queue:
-        if not queue.isdigit() or not 8 <= int(queue) <= 100_000:
-            raise SettingsError("CALLCENTER_WS_CLIENT_QUEUE", "must be a number 8..100000")
-        values["client_queue"] = int(queue)
-    origins = env.get("CALLCENTER_DESK_ORIGINS", "").strip()
-    if origins:
-        values["origins"] = tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
-    return DeskSettings(**values)  # type: ignore[arg-type]
+    """Raise `callcenter.settings.SettingsError` naming the first bad variable."""
+    return read_settings(DeskSettings, os.environ if environ is None else environ)
 
 
 __all__ = ["DEFAULT_PAUSE_REASONS", "DeskSettings", "load_desk_settings"]

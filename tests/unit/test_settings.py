@@ -1,8 +1,9 @@
+from datetime import time
 from pathlib import Path
 
 import pytest
 
-from callcenter.settings import SettingsError, load_settings
+from callcenter.settings import Settings, SettingsError, load_settings, setting_names
 
 pytestmark = pytest.mark.unit
 
@@ -94,3 +95,87 @@ def test_trusted_proxies_are_addresses_or_networks_from_the_environment_or_a_fil
     config.write_text('trusted_proxies = ["10.0.0.5", "10.1.0.0/16"]\n', encoding="utf-8")
     from_file = load_settings({"CALLCENTER_CONFIG": str(config)})
     assert from_file.trusted_proxies == ("10.0.0.5/32", "10.1.0.0/16")
+
+
+def test_settings_built_in_code_take_nothing_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CALLCENTER_HTTP_PORT", "1")
+    assert Settings().http_port == 8080
+    assert Settings(http_port=9000).http_port == 9000
+
+
+def test_every_setting_is_read_from_one_variable_of_its_own() -> None:
+    names = setting_names()
+    assert len(names) == len(set(names)) == 44
+    assert names[:3] == ["CALLCENTER_CONFIG", "DATABASE_URL", "REDIS_URL"]
+
+
+def test_config_file_takes_arrays_booleans_and_numbers_as_toml_writes_them(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "callcenter.toml"
+    config.write_text(
+        "area_code = 21\n[sla]\nmax_rings = 4\n"
+        '[dialer]\nenabled = false\ncalling_windows = ["08:00-12:00", "13:00-18:00"]\n'
+        'sampling_percent = 25\njob_events = ["product_returned"]\n',
+        encoding="utf-8",
+    )
+    settings = load_settings({"CALLCENTER_CONFIG": str(config)})
+    assert settings.area_code == "21"
+    assert settings.sla.max_rings == 4
+    assert settings.dialer.enabled is False
+    assert settings.dialer.calling_windows == ((time(8), time(12)), (time(13), time(18)))
+    assert settings.dialer.sampling_percent == 25.0
+    assert settings.dialer.job_events == ("product_returned",)
+
+
+def test_config_file_cannot_set_what_no_variable_sets(tmp_path: Path) -> None:
+    config = tmp_path / "callcenter.toml"
+    config.write_text("[ami]\nreconnect_min_s = 1\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"unknown setting .ami\.reconnect_min_s.") as caught:
+        load_settings({"CALLCENTER_CONFIG": str(config)})
+    assert caught.value.name == "CALLCENTER_CONFIG"
+
+
+def test_a_config_file_that_is_not_there_or_not_toml_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="cannot read") as caught:
+        load_settings({"CALLCENTER_CONFIG": str(tmp_path / "missing.toml")})
+    assert caught.value.name == "CALLCENTER_CONFIG"
+    broken = tmp_path / "broken.toml"
+    broken.write_text("site_timezone = \n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="not valid TOML") as caught:
+        load_settings({"CALLCENTER_CONFIG": str(broken)})
+    assert caught.value.name == "CALLCENTER_CONFIG"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("CALLCENTER_SLA_MAX_RINGS", "0", "must be greater than 0"),
+        ("CALLCENTER_SLA_MAX_RINGS", "three", "'three' is not a whole number"),
+        ("CALLCENTER_HTTP_PORT", "70000", "must be at most 65535"),
+        ("CALLCENTER_RING_CYCLE_SECONDS", "soon", "'soon' is not a number"),
+        ("CALLCENTER_DIALER_ENABLED", "maybe", "'maybe' is not true or false"),
+        ("CALLCENTER_AMI_SECRET", "", "must not be empty"),
+    ],
+)
+def test_refusals_say_what_is_wrong_in_words(name: str, value: str, problem: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({name: value})
+    assert str(caught.value) == f"setting {name}: {problem}"
+
+
+def test_a_rule_between_two_settings_names_the_one_to_change() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"CALLCENTER_AMI_PING_INTERVAL": "1", "CALLCENTER_AMI_PING_TIMEOUT": "4"})
+    assert caught.value.name == "CALLCENTER_AMI_PING_TIMEOUT"
+
+
+def test_groups_are_frozen_and_print_as_they_did() -> None:
+    settings = load_settings({})
+    with pytest.raises(AttributeError):
+        settings.ami.port = 1  # type: ignore[misc]
+    assert str(settings) == repr(settings)
+    assert repr(settings.sla) == (
+        "SlaSettings(ring_cycle_s=5.0, max_rings=3, short_abandon_s=5.0)")

@@ -412,8 +412,6 @@ def _report(latencies: list[float], expected: int) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from dataclasses import replace
-
     if args.ramp_s < 0 or args.calls < 1 or args.agents < 1:
         print("callcenter bench pop: --ramp-s must be at least 0, --calls and --agents at "
               "least 1")
@@ -424,8 +422,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                if args.database_url else f"sqlite+aiosqlite:///{Path(tmp) / 'pop.db'}")
         # The dialer places no call here; off, it cannot clash with a running service's
         # FastAGI port either.
-        quiet = replace(settings.dialer, enabled=False)
-        return asyncio.run(_bench(args, replace(settings, database_url=url, dialer=quiet)))
+        quiet = settings.dialer.model_copy(update={"enabled": False})
+        return asyncio.run(_bench(args, settings.model_copy(
+            update={"database_url": url, "dialer": quiet})))
 
 
 __all__ = ["add_pop_arguments", "run"]

@@ -61,6 +61,16 @@ def test_pause_reasons_come_from_the_environment_and_wrap_up_is_reserved() -> No
     assert load_desk_settings({}).pause_reasons[0] == "break"
 
 
+def test_an_empty_desk_variable_keeps_its_default_and_a_bad_queue_is_named() -> None:
+    desk = load_desk_settings({"CALLCENTER_PAUSE_REASONS": " ", "CALLCENTER_WS_CLIENT_QUEUE": "",
+                               "CALLCENTER_DESK_ORIGINS": "https://a.example/, http://b:8080"})
+    assert desk.pause_reasons[0] == "break"
+    assert desk.client_queue == 256
+    assert desk.origins == ("https://a.example", "http://b:8080")
+    with pytest.raises(SettingsError, match="CALLCENTER_WS_CLIENT_QUEUE: must be at least 8"):
+        load_desk_settings({"CALLCENTER_WS_CLIENT_QUEUE": "7"})
+
+
 @pytest.mark.parametrize(("origin", "allowed"), [
     ("http://desk.example:8080", True),
     ("https://desk.example:8080", True),
