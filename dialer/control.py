@@ -7,7 +7,6 @@ process; calls already placed go on to their end. Every change is audited (R27).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +20,7 @@ from dialer.calling_windows import NoCallingWindow, first_slot
 from dialer.config import DialerConfig
 from dialer.kinds import JobMode, JobState
 from dialer.models import DialerAttemptRow, DialerControlRow, DialerJobRow
+from dialer.schemas import JobFilter
 
 CONTROL_ID = 1
 
@@ -41,45 +41,15 @@ async def set_paused(session: AsyncSession, who: Principal, paused: bool,
     record(session, who, "update", "dialer", CONTROL_ID, {"paused": paused})
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def attempt_json(row: DialerAttemptRow) -> dict[str, Any]:
-    return {"number": row.number, "channel_id": row.channel_id, "worker": row.worker,
-            "claimed_at": _iso(row.claimed_at), "dialled_at": _iso(row.dialled_at),
-            "answered_at": _iso(row.answered_at), "ended_at": _iso(row.ended_at),
-            "outcome": row.outcome, "originate_reason": row.originate_reason,
-            "hangup_cause": row.hangup_cause, "flow_outcome": row.flow_outcome,
-            "answers": dict(row.answers or {}), "agent": row.agent}
-
-
-def job_json(row: DialerJobRow, attempts: list[DialerAttemptRow] | None = None
-             ) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": row.id, "kind": row.kind, "mode": row.mode, "state": row.state,
-        "result": row.result, "customer_id": row.customer_id, "order_id": row.order_id,
-        "complaint_id": row.complaint_id, "product_id": row.product_id,
-        "contract_id": row.contract_id, "technician": row.technician, "phone": row.phone,
-        "opens_at": _iso(row.opens_at), "due_at": _iso(row.due_at),
-        "next_attempt_at": _iso(row.next_attempt_at), "attempts": row.attempts,
-        "max_attempts": row.max_attempts, "at_risk": row.at_risk, "taken_by": row.taken_by,
-        "note": row.note, "created_at": _iso(row.created_at),
-        "finished_at": _iso(row.finished_at), "written_back_at": _iso(row.written_back_at),
-    }
-    if attempts is not None:
-        body["attempts_made"] = [attempt_json(a) for a in attempts]
-    return body
-
-
-async def list_jobs(session: AsyncSession, *, kind: str | None, state: str | None,
-                    customer_id: int | None, at_risk: bool | None, mode: str | None,
-                    limit: int) -> list[DialerJobRow]:
+async def list_jobs(session: AsyncSession, filters: JobFilter) -> list[DialerJobRow]:
     """Jobs by kind and state, soonest deadline first."""
-    query = select(DialerJobRow).order_by(DialerJobRow.due_at, DialerJobRow.id).limit(limit)
-    for column, value in ((DialerJobRow.kind, kind), (DialerJobRow.state, state),
-                          (DialerJobRow.customer_id, customer_id),
-                          (DialerJobRow.at_risk, at_risk), (DialerJobRow.mode, mode)):
+    query = (select(DialerJobRow).order_by(DialerJobRow.due_at, DialerJobRow.id)
+             .limit(filters.limit))
+    for column, value in ((DialerJobRow.kind, filters.kind),
+                          (DialerJobRow.state, filters.state),
+                          (DialerJobRow.customer_id, filters.customer_id or None),
+                          (DialerJobRow.at_risk, filters.at_risk),
+                          (DialerJobRow.mode, filters.mode)):
         if value is not None:
             query = query.where(column == value)
     return list((await session.scalars(query)).all())
@@ -135,5 +105,5 @@ async def cancel(session: AsyncSession, who: Principal, job_id: int, note: str,
     return job
 
 
-__all__ = ["attempt_json", "attempts_of", "cancel", "is_paused", "job_json", "list_jobs",
-           "load", "reschedule", "set_paused"]
+__all__ = ["attempts_of", "cancel", "is_paused", "list_jobs", "load", "reschedule",
+           "set_paused"]

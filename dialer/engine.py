@@ -50,6 +50,7 @@ from dialer.planning_pass import PlanReport, plan_once
 from dialer.preview import import_promises
 from dialer.reconcile import expire_leases
 from dialer.satisfaction import technician_figures
+from dialer.schemas import DialerCaps, DialerStatus
 from ivr_flows.channel import Channel
 from ivr_flows.flows import FLOWS, FlowContext, run_flow
 from ivr_flows.prompts import PromptBook
@@ -337,7 +338,8 @@ class Dialer:
                 async with self.db.sessions() as session:
                     figures = await technician_figures(session, written.technician,
                                                        self._clock(), self.config.site_zone)
-                messages.append({"type": "dialer.satisfaction", **figures})
+                messages.append({"type": "dialer.satisfaction",
+                                 **figures.model_dump(mode="json")})
         await notify.publish(self.hub, messages)
 
     # -- the flow (called by the FastAGI server) ---------------------------------------------
@@ -378,16 +380,16 @@ class Dialer:
 
     # -- status -------------------------------------------------------------------------------
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> DialerStatus:
+        """This instance's view; `paused` is its last reading of the shared switch."""
         d = self.config.dialer
-        return {
-            "worker": self.worker, "paused": self.paused,
-            "pbx_connected": bool(self.pbx and self.pbx.connected),
-            "in_flight": self.pacer.in_flight,
-            "in_flight_by_kind": {k: self.pacer.busy(k) for k in AUTO_KINDS if self.pacer.busy(k)},
-            "caps": {"max_calls": d.max_calls, "kind_caps": dict(d.kind_caps),
-                     "originates_per_s": d.originates_per_s},
-        }
+        return DialerStatus(
+            worker=self.worker, paused=self.paused,
+            pbx_connected=bool(self.pbx and self.pbx.connected),
+            in_flight=self.pacer.in_flight,
+            in_flight_by_kind={k: self.pacer.busy(k) for k in AUTO_KINDS if self.pacer.busy(k)},
+            caps=DialerCaps(max_calls=d.max_calls, kind_caps=dict(d.kind_caps),
+                            originates_per_s=d.originates_per_s))
 
 
 __all__ = ["Dialer", "PbxDialer", "RunReport"]

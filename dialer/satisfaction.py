@@ -10,7 +10,6 @@ is registered after it and does not exclude it.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +22,7 @@ from callcenter.rules.satisfaction import (
     satisfaction_by_technician,
     satisfaction_report,
 )
+from dialer.schemas import ItemRate, SatisfactionFigures, SatisfactionRate, TechnicianFigures
 
 
 def month_of(at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -39,33 +39,34 @@ async def surveys(session: AsyncSession, since: datetime, until: datetime,
     return await survey_results(session, since, until, technician, registered_before)
 
 
-def report_json(report: SatisfactionReport) -> dict[str, Any]:
-    return {
-        "rate": report.rate.value, "satisfied": report.rate.satisfied,
-        "completed": report.rate.counted, "partial": report.partial,
-        "excluded": report.excluded, "meets_target": report.rate.meets(),
-        "per_item": {str(item): {"satisfied": rate.satisfied, "counted": rate.counted,
-                                 "rate": rate.value}
-                     for item, rate in report.per_item.items()},
-    }
+def rate_of(report: SatisfactionReport) -> SatisfactionRate:
+    return SatisfactionRate(
+        rate=report.rate.value, satisfied=report.rate.satisfied,
+        completed=report.rate.counted, partial=report.partial, excluded=report.excluded,
+        meets_target=report.rate.meets(),
+        per_item={str(item): ItemRate(satisfied=rate.satisfied, counted=rate.counted,
+                                      rate=rate.value)
+                  for item, rate in report.per_item.items()})
 
 
-async def figures(session: AsyncSession, since: datetime, until: datetime) -> dict[str, Any]:
+async def figures(session: AsyncSession, since: datetime,
+                  until: datetime) -> SatisfactionFigures:
     """The R19 report for a period: overall and per technician."""
     found = await surveys(session, since, until)
-    return {"since": since.isoformat(), "until": until.isoformat(),
-            "overall": report_json(satisfaction_report(found)),
-            "technicians": {tech: report_json(rep)
-                            for tech, rep in satisfaction_by_technician(found).items()}}
+    return SatisfactionFigures(
+        since=since, until=until, overall=rate_of(satisfaction_report(found)),
+        technicians={tech: rate_of(rep)
+                     for tech, rep in satisfaction_by_technician(found).items()})
 
 
 async def technician_figures(session: AsyncSession, technician: str, now: datetime,
-                             zone: ZoneInfo) -> dict[str, Any]:
+                             zone: ZoneInfo) -> TechnicianFigures:
     """One technician's R19 figures for the current month (the wallboard's update)."""
     since, until = month_of(now, zone)
     report = satisfaction_report(await surveys(session, since, until, technician))
     month: date = since.date()
-    return {"technician": technician, "month": month.strftime("%Y-%m"), **report_json(report)}
+    return TechnicianFigures(technician=technician, month=month.strftime("%Y-%m"),
+                             **dict(rate_of(report)))
 
 
-__all__ = ["figures", "month_of", "report_json", "surveys", "technician_figures"]
+__all__ = ["figures", "month_of", "rate_of", "surveys", "technician_figures"]

@@ -30,6 +30,7 @@ from callcenter.audit.log import record
 from callcenter.auth.principal import Principal, Role
 from callcenter.complaints import follow_ups as complaint_ledger
 from callcenter.complaints import service as complaints
+from callcenter.complaints.schemas import ComplaintIn
 from callcenter.customers import queries as customers
 from callcenter.customers.queries import CustomerName
 from callcenter.followups.surveys import NewSurvey, add_survey
@@ -131,8 +132,7 @@ async def _complaint_callback(session: AsyncSession, job: DialerJobRow,
     if flow.answers.get("solved") == 2:
         if complaint.status == ComplaintStatus.RESOLVED.value:
             await complaints.move(session, SYSTEM, complaint.id, ComplaintStatus.IN_PROGRESS,
-                                  "R15 call-back: not solved", {},
-                                  config.calendar, now)
+                                  "R15 call-back: not solved", config.calendar, now)
         await _agent_job(session, job, customer, "not_solved", config, now, done)
     if flow.answers.get("satisfaction", 3) <= 2:
         await _r20_complaint(session, job, attempt, customer, config, now, done, serious=False,
@@ -185,14 +185,13 @@ async def _r20_complaint(session: AsyncSession, job: DialerJobRow, attempt: Dial
                          done: WriteBack, *, serious: bool, why: str) -> None:
     """R20: owned by the service manager; a serious one escalated at once."""
     subject = f"R20 follow-up call: {why}"[:200]
-    row = await complaint_ledger.register(session, SYSTEM, {
-        "kind": RequestKind.COMPLAINT, "subject": subject,
-        "content": f"{job.kind} job {job.id}, technician {job.technician or '-'}: {why}",
-        "complainant": customer.name, "contact": job.phone or "", "customer_id": customer.id,
-        "order_id": job.order_id, "call_id": attempt.channel_id,
-        "owner": config.dialer.service_manager, "crises": (), "batch": None,
-        "batch_incident": False, "answered_on_call": False, "overseas": None,
-    }, config.site_zone, now, escalate=serious)
+    row = await complaint_ledger.register(session, SYSTEM, ComplaintIn(
+        kind=RequestKind.COMPLAINT, subject=subject,
+        content=f"{job.kind} job {job.id}, technician {job.technician or '-'}: {why}",
+        complainant=customer.name, contact=job.phone, customer_id=customer.id,
+        order_id=job.order_id, call_id=attempt.channel_id,
+        owner=config.dialer.service_manager,
+    ), config.site_zone, now, escalate=serious)
     done.complaints.append(row.id)
     if serious:
         reminder = await reminders.add(

@@ -8,8 +8,8 @@ against the agent. Calls still in progress are not in the registry yet.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
@@ -25,8 +25,19 @@ def today_bounds(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+class TodayFigures(TypedDict):
+    """R1, the agent's side, for one site-local day."""
+
+    day: date
+    calls_taken: int
+    avg_rings_before_answer: float | None
+    rang_out: int
+    missed: int
+    rung: int
+
+
 async def agent_today(db: Database, agent_id: str, now: datetime, zone: ZoneInfo
-                      ) -> dict[str, Any]:
+                      ) -> TodayFigures:
     start, end = today_bounds(now, zone)
     leg = CallAgentLegRow
     statement = select(
@@ -38,15 +49,14 @@ async def agent_today(db: Database, agent_id: str, now: datetime, zone: ZoneInfo
     ).where(leg.agent_id == agent_id, leg.rang_at >= start, leg.rang_at < end)
     async with db.sessions() as session:
         taken, avg_rings, rang_out, missed, rung = (await session.execute(statement)).one()
-    return {
-        "day": start.date().isoformat(),
-        "calls_taken": int(taken or 0),
-        "avg_rings_before_answer": round(float(avg_rings), 2) if avg_rings is not None
-        else None,
-        "rang_out": int(rang_out or 0),
-        "missed": int(missed or 0),
-        "rung": int(rung or 0),
-    }
+    return TodayFigures(
+        day=start.date(),
+        calls_taken=int(taken or 0),
+        avg_rings_before_answer=round(float(avg_rings), 2) if avg_rings is not None else None,
+        rang_out=int(rang_out or 0),
+        missed=int(missed or 0),
+        rung=int(rung or 0),
+    )
 
 
-__all__ = ["agent_today", "today_bounds"]
+__all__ = ["TodayFigures", "agent_today", "today_bounds"]

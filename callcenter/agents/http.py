@@ -7,7 +7,7 @@ the PBX's events, not the request, change the state the page shows.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
 import phonenumbers
@@ -15,29 +15,46 @@ from aiohttp import web
 from sqlalchemy import select
 
 from callcenter.agents import records
-from callcenter.agents.api_docs import OPENAPI
 from callcenter.agents.context import AGENT_DESK
 from callcenter.agents.errors import NotAnAgent
 from callcenter.agents.figures import agent_today
 from callcenter.agents.models import PromisedCallbackRow
 from callcenter.agents.presence import transfer_queue
-from callcenter.agents.runtime import AgentDeskService, callback_json
+from callcenter.agents.runtime import AgentDeskService
+from callcenter.agents.schemas import (
+    Accepted,
+    AgentDesk,
+    AgentFigures,
+    CallbackList,
+    CallbackPath,
+    Colleague,
+    DeskAgent,
+    DeskLogin,
+    DeskQueue,
+    DialIn,
+    Dialled,
+    LoggedIn,
+    LoggedOut,
+    Paused,
+    PauseIn,
+    PromisedCallback,
+    TransferIn,
+    Transferred,
+    WrapupIn,
+    WrapupResult,
+)
 from callcenter.audit.log import record
-from callcenter.auth.roles import Principal, Role, principal_of, require
+from callcenter.auth.roles import Principal, Role, principal_of
 from callcenter.calls.agent_state import AgentState
-from callcenter.customers import fields as f
+from callcenter.clock import utcnow
 from callcenter.directory.context import DIRECTORY
 from callcenter.directory.models import AgentRow
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.sitecalendar.context import site_calendar
-from callcenter.web.inputs import path_id
+from callcenter.web.api import Api
 from callcenter.web.keys import SETTINGS
-from callcenter.web.middleware import read_json
+from callcenter.web.openapi import json_response, ref
 from callcenter.web.requests import number_plan
-
-routes = web.RouteTableDef()
-
-__all__ = ["OPENAPI", "routes"]
 
 
 def _agent_id(request: web.Request) -> tuple[Principal, str]:
@@ -45,6 +62,22 @@ def _agent_id(request: web.Request) -> tuple[Principal, str]:
     if not who.agent_id:
         raise NotAnAgent("this account is not linked to a directory agent")
     return who, who.agent_id
+
+
+def _validation_context(request: web.Request) -> Mapping[str, Any]:
+    """What a desk body is read with: the site's number plan and the time. The body is
+    read only for an account linked to an agent: an unlinked one is told so (409
+    not-an-agent), on every endpoint alike, before its body is judged."""
+    _agent_id(request)
+    return {"plan": number_plan(request), "now": utcnow()}
+
+
+API = Api("agent desk", context=_validation_context)
+routes = API.routes
+
+AGENT = (Role.AGENT,)
+PBX_ERRORS = {"502": json_response("The PBX refused or is away (`pbx-refused`)", ref("Error"))}
+_SENT = "Sent to the PBX; the new state arrives on /ws/agent"
 
 
 def _service(request: web.Request) -> AgentDeskService:
@@ -55,60 +88,52 @@ async def _agent_row(request: web.Request, agent_id: str) -> AgentRow:
     return await request.app[DIRECTORY].get_agent(agent_id)
 
 
-def _accepted(**body: Any) -> web.Response:
-    return web.json_response({"accepted": True, **body}, status=202)
-
-
-@routes.get("/api/agent/desk")
-@require(Role.AGENT)
-async def desk(request: web.Request) -> web.Response:
+@API.get("/api/agent/desk", summary="The agent's desk: directory entry, desks, queues, "
+         "colleagues, state, open pops and wrap-ups", roles=AGENT, response=AgentDesk,
+         errors=(409,))
+async def desk(request: web.Request) -> AgentDesk:
     """Everything the page starts with besides the websocket's snapshot."""
     _, agent_id = _agent_id(request)
     service = _service(request)
     agent = await _agent_row(request, agent_id)
     colleagues = [a for a in await request.app[DIRECTORY].list_agents() if a.id != agent_id]
-    return web.json_response({
-        "agent": {"id": agent.id, "display_name": agent.display_name, "team": agent.team,
-                  "languages": list(agent.languages)},
+    return AgentDesk.model_validate({
+        "agent": DeskAgent.model_validate(agent),
         "interfaces": [i.interface for i in agent.interfaces],
-        "queues": [{"name": q.name, "display_name": q.display_name, "greeting": q.greeting,
-                    "wrapup_s": q.wrapup_s} for q in service.queues.all()],
+        "queues": [DeskQueue.model_validate(q) for q in service.queues.all()],
         "colleagues": [_colleague(service, a) for a in colleagues],
         **service.snapshot(agent_id),
     })
 
 
-def _colleague(service: AgentDeskService, agent: AgentRow) -> dict[str, Any]:
+def _colleague(service: AgentDeskService, agent: AgentRow) -> Colleague:
     current = service.current(agent.id)
-    return {"id": agent.id, "display_name": agent.display_name,
-            "languages": list(agent.languages),
-            "state": current.state.value if current else AgentState.LOGGED_OUT.value}
+    return Colleague(id=agent.id, display_name=agent.display_name,
+                     languages=list(agent.languages),
+                     state=current.state if current else AgentState.LOGGED_OUT)
 
 
-@routes.post("/api/agent/login")
-@require(Role.AGENT)
-async def log_in(request: web.Request) -> web.Response:
+@API.post("/api/agent/login", summary="Log into queues at one of the agent's desks "
+          "(QueueAdd)", roles=AGENT, body=DeskLogin, response=LoggedIn, status=202,
+          errors=(409,), extra_responses=PBX_ERRORS)
+async def log_in(request: web.Request, body: DeskLogin) -> LoggedIn:
     _, agent_id = _agent_id(request)
-    data = f.body_object(await read_json(request))
-    f.reject_unknown(data, frozenset({"interface", "queues"}))
     agent = await _agent_row(request, agent_id)
     mine = [i.interface for i in agent.interfaces]
-    interface = f.optional_text(data, "interface", limit=200) or (mine[0] if mine else None)
+    interface = body.interface or (mine[0] if mine else None)
     if interface is None or interface not in mine:
         raise InvalidInput("interface", f"must be one of your desks: {', '.join(mine)}")
-    queues = data.get("queues")
     service = _service(request)
     known = {q.name for q in service.queues.all()}
-    if not isinstance(queues, list) or not queues or not all(
-            isinstance(q, str) and q in known for q in queues):
+    if not set(body.queues) <= known:
         raise InvalidInput("queues", "must list one or more directory queues")
     current = service.current(agent_id)
     if current is not None and current.interface != interface:
         raise Conflict(f"already logged in at {current.interface}; log out first",
                        interface=current.interface)
     service.wrapups.manage(agent_id)
-    await service.desk.log_in(interface, queues, agent.display_name)
-    return _accepted(interface=interface, queues=queues)
+    await service.desk.log_in(interface, body.queues, agent.display_name)
+    return LoggedIn(interface=interface, queues=body.queues)
 
 
 def _logged_in(service: AgentDeskService, agent_id: str) -> str:
@@ -118,25 +143,24 @@ def _logged_in(service: AgentDeskService, agent_id: str) -> str:
     return current.interface
 
 
-@routes.post("/api/agent/pause")
-@require(Role.AGENT)
-async def pause(request: web.Request) -> web.Response:
+@API.post("/api/agent/pause", summary="Pause with a reason code from the configured list",
+          roles=AGENT, body=PauseIn, response=Paused, status=202, errors=(409,),
+          extra_responses=PBX_ERRORS)
+async def pause(request: web.Request, body: PauseIn) -> Paused:
     _, agent_id = _agent_id(request)
     service = _service(request)
-    data = f.body_object(await read_json(request))
-    f.reject_unknown(data, frozenset({"reason"}))
-    reason = f.text(data, "reason", required_non_empty=True, limit=40)
-    if reason not in service.desk_settings.pause_reasons:
-        raise InvalidInput("reason", "must be one of "
-                           + ", ".join(service.desk_settings.pause_reasons))
+    reasons = service.desk_settings.pause_reasons
+    if body.reason not in reasons:
+        raise InvalidInput("reason", "must be one of " + ", ".join(reasons))
     service.wrapups.manage(agent_id)
-    await service.desk.pause(_logged_in(service, agent_id), reason)
-    return _accepted(reason=reason)
+    await service.desk.pause(_logged_in(service, agent_id), body.reason)
+    return Paused(reason=body.reason)
 
 
-@routes.post("/api/agent/resume")
-@require(Role.AGENT)
-async def resume(request: web.Request) -> web.Response:
+@API.post("/api/agent/resume", summary="End the pause (or the wrap-up, before its time)",
+          roles=AGENT, response=Accepted, status=202, errors=(409,),
+          extra_responses=PBX_ERRORS)
+async def resume(request: web.Request) -> Accepted:
     """End a pause (a wrap-up included: the agent is done before the clock runs out)."""
     _, agent_id = _agent_id(request)
     service = _service(request)
@@ -144,128 +168,126 @@ async def resume(request: web.Request) -> web.Response:
     for item in service.wrapups.pending(agent_id):
         service.wrapups.finish(agent_id, item.call_id, "done")
     await service.desk.resume(_logged_in(service, agent_id))
-    return _accepted()
+    return Accepted()
 
 
-@routes.post("/api/agent/logout")
-@require(Role.AGENT)
-async def log_out(request: web.Request) -> web.Response:
+@API.post("/api/agent/logout", summary="Leave every queue (QueueRemove)", roles=AGENT,
+          response=LoggedOut, status=202, errors=(409,), extra_responses=PBX_ERRORS)
+async def log_out(request: web.Request) -> LoggedOut:
     _, agent_id = _agent_id(request)
     service = _service(request)
     current = service.current(agent_id)
     if current is None:
-        return _accepted(queues=[])
+        return LoggedOut(queues=[])
     await service.desk.log_out(current.interface, current.queues)
-    return _accepted(queues=list(current.queues))
+    return LoggedOut(queues=list(current.queues))
 
 
-@routes.post("/api/agent/wrapup")
-@require(Role.AGENT)
-async def wrap_up(request: web.Request) -> web.Response:
+@API.post("/api/agent/wrapup", summary="Classify a call of the agent's, create its order, "
+          "complaint or promised call-back (R6), fill the registry's outcome, end the wrap-up "
+          "pause", roles=AGENT, body=WrapupIn, response=WrapupResult, errors=(404, 409))
+async def wrap_up(request: web.Request, body: WrapupIn) -> WrapupResult:
     """Classify the call and create what it needs; ends the wrap-up pause (R4, R6)."""
     who, agent_id = _agent_id(request)
     service = _service(request)
-    now = datetime.now(UTC)
-    values = records.parse(await read_json(request), now)
-    pop = service.wrapups.handled_call(agent_id, values["call_id"])
+    pop = service.wrapups.handled_call(agent_id, body.call_id)
     if pop is None:
-        raise NotFound("call of yours", values["call_id"])
-    settings = request.app[SETTINGS]
-    result = await records.store(service.db, who, agent_id, values, pop.caller_num,
-                                 number_plan(request), settings.zone, site_calendar(request),
-                                 now)
-    service.wrapups.submitted(agent_id, values["call_id"])
-    return web.json_response(result, status=201)
+        raise NotFound("call of yours", body.call_id)
+    result = await records.wrap_up(service.db, who, agent_id, body, pop.caller_num,
+                                   number_plan(request), request.app[SETTINGS].zone,
+                                   site_calendar(request), utcnow())
+    service.wrapups.submitted(agent_id, body.call_id)
+    return result
 
 
-@routes.post("/api/agent/transfer")
-@require(Role.AGENT)
-async def transfer(request: web.Request) -> web.Response:
+@API.post("/api/agent/transfer", summary="R6: re-queue the caller to an available colleague "
+          "(language); the pop follows", roles=AGENT, body=TransferIn, response=Transferred,
+          status=202, errors=(409,), extra_responses=PBX_ERRORS,
+          description="The queue is the colleague's queue with the fewest other free agents; "
+                      "`others_free` > 0 means someone else may be rung first.")
+async def transfer(request: web.Request, body: TransferIn) -> Transferred:
     """R6: hand the caller to a colleague who speaks their language; the pop follows."""
     _, agent_id = _agent_id(request)
     service = _service(request)
-    data = f.body_object(await read_json(request))
-    f.reject_unknown(data, frozenset({"call_id", "to_agent", "note"}))
-    call_id = f.text(data, "call_id", limit=64, required_non_empty=True)
-    target = f.text(data, "to_agent", limit=80, required_non_empty=True)
-    note = f.text(data, "note", default="", limit=1000)
     pop = next((p for p in service.pops.open_pops(agent_id)
-                if p.call_id == call_id and p.state == "answered"), None)
+                if p.call_id == body.call_id and p.state == "answered"), None)
     if pop is None:
-        raise Conflict("you are not talking on that call", call_id=call_id)
-    colleague = service.current(target)
+        raise Conflict("you are not talking on that call", call_id=body.call_id)
+    colleague = service.current(body.to_agent)
     if colleague is None or colleague.state is not AgentState.AVAILABLE:
-        raise Conflict(f"{target} is not available", to_agent=target)
-    target_row = await _agent_row(request, target)
+        raise Conflict(f"{body.to_agent} is not available", to_agent=body.to_agent)
+    target_row = await _agent_row(request, body.to_agent)
     queue, others_free = transfer_queue(colleague, service.presence.all())
-    service.pops.expect_transfer(call_id, {"from_agent": agent_id, "note": note,
-                                           "languages": list(target_row.languages)})
+    service.pops.expect_transfer(body.call_id, {"from_agent": agent_id, "note": body.note,
+                                                "languages": list(target_row.languages)})
     await service.desk.requeue(pop.caller_leg_id, queue, {"TRANSFERRED_FROM": agent_id})
-    return _accepted(queue=queue, to_agent=target, others_free=others_free)
+    return Transferred(queue=queue, to_agent=body.to_agent, others_free=others_free)
 
 
-@routes.post("/api/agent/dial")
-@require(Role.AGENT)
-async def dial(request: web.Request) -> web.Response:
+@API.post("/api/agent/dial", summary="Click-to-dial: ring the agent's phone, then the "
+          "customer; the call is registered (R4) under `call_id`, linked to `customer_id` or "
+          "the number's only customer", roles=AGENT, body=DialIn, response=Dialled,
+          status=202, errors=(409,), extra_responses=PBX_ERRORS)
+async def dial(request: web.Request, body: DialIn) -> Dialled:
     """Click-to-dial: the agent's phone rings first, then the customer; the call is in the
     registry under `call_id`, linked to the customer given or the number's only one (R4)."""
     who, agent_id = _agent_id(request)
     service = _service(request)
-    data = f.body_object(await read_json(request))
-    f.reject_unknown(data, frozenset({"number", "customer_id"}))
-    plan = number_plan(request)
-    number = plan.e164("number", f.text(data, "number", required_non_empty=True, limit=40))
-    customer_id = f.ident(data, "customer_id")
     current = service.current(agent_id)
     agent = await _agent_row(request, agent_id)
     interface = current.interface if current else (
         agent.interfaces[0].interface if agent.interfaces else None)
     if interface is None:
         raise Conflict("you have no desk phone in the directory")
-    parsed = phonenumbers.parse(number)
+    parsed = phonenumbers.parse(body.number)
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     dialable = "".join(c for c in national if c.isdigit())
-    call_id, customer_id = await service.dial(agent_id, interface, number, dialable,
-                                              customer_id, f'"{agent.display_name}" <{dialable}>')
+    call_id, customer_id = await service.dial(agent_id, interface, body.number, dialable,
+                                              body.customer_id,
+                                              f'"{agent.display_name}" <{dialable}>')
     if customer_id is not None:
         async with service.db.transaction() as session:
             record(session, who, "call", "customer", customer_id,
-                   {"number": number, "call_id": call_id})
+                   {"number": body.number, "call_id": call_id})
     # The Originate's first channel is the call's Linkedid: the page's dial_result frame
     # names it leg_id, the call registry call_id.
-    return _accepted(leg_id=call_id, call_id=call_id, number=number, customer_id=customer_id)
+    return Dialled(leg_id=call_id, call_id=call_id, number=body.number,
+                   customer_id=customer_id)
 
 
-@routes.get("/api/agent/figures")
-@require(Role.AGENT)
-async def figures(request: web.Request) -> web.Response:
+@API.get("/api/agent/figures", summary="The agent's own figures today (R1): calls taken, "
+         "average rings before answer, calls let ring out", roles=AGENT,
+         response=AgentFigures, errors=(409,))
+async def figures(request: web.Request) -> AgentFigures:
     _, agent_id = _agent_id(request)
-    service = _service(request)
-    body = await agent_today(service.db, agent_id, datetime.now(UTC),
-                             request.app[SETTINGS].zone)
-    return web.json_response({"agent_id": agent_id, **body})
+    today = await agent_today(_service(request).db, agent_id, utcnow(),
+                              request.app[SETTINGS].zone)
+    return AgentFigures.model_validate({"agent_id": agent_id, **today})
 
 
-@routes.get("/api/agent/callbacks")
-@require(Role.AGENT)
-async def callbacks(request: web.Request) -> web.Response:
+@API.get("/api/agent/callbacks", summary="The agent's open promised call-backs (R6)",
+         roles=AGENT, response=CallbackList, errors=(409,))
+async def callbacks(request: web.Request) -> CallbackList:
     _, agent_id = _agent_id(request)
     async with _service(request).db.sessions() as session:
         rows = (await session.scalars(select(PromisedCallbackRow).where(
             PromisedCallbackRow.agent_id == agent_id, PromisedCallbackRow.status == "open")
             .order_by(PromisedCallbackRow.due_at).limit(200))).all()
-    return web.json_response({"callbacks": [callback_json(r) for r in rows]})
+        return CallbackList(callbacks=[PromisedCallback.model_validate(r) for r in rows])
 
 
-@routes.post(r"/api/agent/callbacks/{callback_id:\d+}/done")
-@require(Role.AGENT)
-async def callback_done(request: web.Request) -> web.Response:
+@API.post(r"/api/agent/callbacks/{callback_id:\d+}/done",
+          summary="Mark a promised call-back as done", roles=AGENT, path_params=CallbackPath,
+          response=PromisedCallback, status=200, errors=(404, 409))
+async def callback_done(request: web.Request, path: CallbackPath) -> PromisedCallback:
     who, agent_id = _agent_id(request)
-    callback_id = path_id(request, "callback_id")
     async with _service(request).db.transaction() as session:
-        row = await session.get(PromisedCallbackRow, callback_id)
+        row = await session.get(PromisedCallbackRow, path.callback_id)
         if row is None or row.agent_id != agent_id:
-            raise NotFound("call-back of yours", str(callback_id))
+            raise NotFound("call-back of yours", str(path.callback_id))
         row.status = "done"
         record(session, who, "update", "promised_callback", row.id, {"status": "done"})
-    return web.json_response(callback_json(row))
+        return PromisedCallback.model_validate(row)
+
+
+__all__ = ["API", "routes"]

@@ -10,8 +10,8 @@ call's row is already written; otherwise `fill_registry` copies them once it is.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,162 +21,134 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter import phones
 from callcenter.agents.models import AgentWrapupRow, PromisedCallbackRow
+from callcenter.agents.schemas import (
+    COMPLAINTS,
+    CallbackIn,
+    Classification,
+    WrapupComplaint,
+    WrapupIn,
+    WrapupOrder,
+    WrapupResult,
+)
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal
 from callcenter.calls.models import CallRow
-from callcenter.complaints import schemas as complaint_schemas
 from callcenter.complaints import service as complaints
-from callcenter.customers import fields as f
+from callcenter.complaints.schemas import ComplaintIn
 from callcenter.errors import Conflict, InvalidInput
-from callcenter.orders import schemas as order_schemas
 from callcenter.orders import service as orders
+from callcenter.orders.schemas import OrderIn
 from callcenter.phones import NumberPlan
 from callcenter.rules.calendar import WorkingCalendar
+from callcenter.rules.classification import RequestKind
 from callcenter.storage.database import Database
+from callcenter.web.api import parse_body
 
 
-class Classification(StrEnum):
-    """What the caller wanted (001 §7)."""
-
-    CONSULTATION = "consultation"
-    REPAIR_REQUEST = "repair_request"
-    COMPLAINT_GENERAL = "complaint_general"
-    COMPLAINT_MAJOR = "complaint_major"
-
-
-_FIELDS = frozenset({"call_id", "classification", "customer_id", "note", "order",
-                     "complaint", "callback"})
-_CALLBACK = frozenset({"due_at", "number", "note"})
-MAX_CALLBACK_AHEAD = timedelta(days=30)
+def parse(payload: object, now: datetime, plan: NumberPlan | None = None) -> WrapupIn:
+    """The wrap-up form from decoded JSON, read as POST /api/agent/wrapup reads it, at `now`
+    and with the site's number `plan` (scripts and tests hold the payload as Python values;
+    a complaint's contact number needs the plan)."""
+    context: dict[str, object] = {"now": now} if plan is None else {"now": now, "plan": plan}
+    return parse_body(WrapupIn, json.dumps(payload), context)
 
 
-def parse(payload: Any, now: datetime) -> dict[str, Any]:
-    """The wrap-up form; the order and complaint parts are checked by their own schemas."""
-    data = f.body_object(payload)
-    f.reject_unknown(data, _FIELDS)
-    kind = f.choice(data, "classification", Classification)
-    values: dict[str, Any] = {
-        "call_id": f.text(data, "call_id", limit=64, required_non_empty=True),
-        "classification": kind,
-        "customer_id": f.ident(data, "customer_id"),
-        "note": f.text(data, "note", default="", limit=4000),
-        "order": data.get("order"), "complaint": data.get("complaint"), "callback": None,
-    }
-    if kind is Classification.REPAIR_REQUEST and not isinstance(values["order"], dict):
-        raise InvalidInput("order", "a repair request needs the service order's fields")
-    if kind in (Classification.COMPLAINT_GENERAL, Classification.COMPLAINT_MAJOR) \
-            and not isinstance(values["complaint"], dict):
-        raise InvalidInput("complaint", "a complaint needs the ledger entry's fields")
-    callback = data.get("callback")
-    if callback is not None:
-        callback = f.body_object(callback)
-        f.reject_unknown(callback, _CALLBACK)
-        due = f.instant(callback, "due_at")
-        if due is None or not now - timedelta(minutes=5) < due < now + MAX_CALLBACK_AHEAD:
-            raise InvalidInput("callback.due_at", "must be a time within the next 30 days")
-        values["callback"] = {"due_at": due, "number": f.optional_text(callback, "number",
-                                                                        limit=40),
-                              "note": f.text(callback, "note", default="", limit=2000)}
-    return values
-
-
-async def store(db: Database, who: Principal, agent_id: str, values: dict[str, Any],
+async def store(db: Database, who: Principal, agent_id: str, wrapup: WrapupIn,
                 caller_number: str, plan: NumberPlan, zone: ZoneInfo, calendar: WorkingCalendar,
                 now: datetime) -> dict[str, Any]:
-    """Write the wrap-up and what it produced; returns the stored wrap-up as JSON."""
-    kind: Classification = values["classification"]
-    customer_id: int | None = values["customer_id"]
-    call_id: str = values["call_id"]
-    result: dict[str, Any] = {"call_id": call_id, "classification": kind.value,
-                              "customer_id": customer_id}
+    """`wrap_up` for scripts and tests, which read its result by key: the JSON the endpoint
+    answers with."""
+    stored = await wrap_up(db, who, agent_id, wrapup, caller_number, plan, zone, calendar, now)
+    return stored.model_dump(mode="json")
+
+
+async def wrap_up(db: Database, who: Principal, agent_id: str, wrapup: WrapupIn,
+                  caller_number: str, plan: NumberPlan, zone: ZoneInfo,
+                  calendar: WorkingCalendar, now: datetime) -> WrapupResult:
+    """Write the wrap-up and what it produced, in one transaction."""
+    kind = wrapup.classification
+    order_id = complaint_id = callback_id = None
+    number: str | None = None
     try:
         async with db.transaction() as session:
-            order_id = complaint_id = callback_id = None
-            if kind is Classification.REPAIR_REQUEST:
-                order_id = await _order(session, who, values, calendar, now)
-                result["order_id"] = order_id
-            elif kind in (Classification.COMPLAINT_GENERAL, Classification.COMPLAINT_MAJOR):
-                complaint_id, number = await _complaint(session, who, values, caller_number,
-                                                        plan, zone, now)
-                result.update(complaint_id=complaint_id, complaint_number=number)
-            if values["callback"] is not None:
-                callback_id = await _callback(session, who, agent_id, values, caller_number,
-                                              plan)
-                result["callback_id"] = callback_id
-            outcome = _outcome(kind, result)
-            row = AgentWrapupRow(call_id=call_id, agent_id=agent_id, customer_id=customer_id,
-                                 classification=kind.value, outcome=outcome, order_id=order_id,
-                                 complaint_id=complaint_id, callback_id=callback_id,
-                                 note=values["note"], created_at=now)
+            if wrapup.order is not None and kind is Classification.REPAIR_REQUEST:
+                order_id = await _order(session, who, wrapup, wrapup.order, calendar, now)
+            elif wrapup.complaint is not None and kind in COMPLAINTS:
+                complaint_id, number = await _complaint(session, who, wrapup, wrapup.complaint,
+                                                        caller_number, plan, zone, now)
+            if wrapup.callback is not None:
+                callback_id = await _callback(session, who, agent_id, wrapup, wrapup.callback,
+                                              caller_number, plan)
+            outcome = _outcome(kind, order_id, number, callback_id)
+            row = AgentWrapupRow(call_id=wrapup.call_id, agent_id=agent_id,
+                                 customer_id=wrapup.customer_id, classification=kind.value,
+                                 outcome=outcome, order_id=order_id, complaint_id=complaint_id,
+                                 callback_id=callback_id, note=wrapup.note, created_at=now)
             session.add(row)
             await session.flush()
-            row.registry_filled = await _fill(session, call_id, outcome, customer_id)
+            row.registry_filled = await _fill(session, wrapup.call_id, outcome,
+                                              wrapup.customer_id)
             record(session, who, "create", "wrapup", row.id,
-                   {"call_id": call_id, "classification": kind.value})
+                   {"call_id": wrapup.call_id, "classification": kind.value})
     except IntegrityError:
-        raise Conflict("this call already has your wrap-up", call_id=call_id) from None
-    result["outcome"] = outcome
-    return result
+        raise Conflict("this call already has your wrap-up", call_id=wrapup.call_id) from None
+    return WrapupResult(call_id=wrapup.call_id, classification=kind,
+                        customer_id=wrapup.customer_id, order_id=order_id,
+                        complaint_id=complaint_id, complaint_number=number,
+                        callback_id=callback_id, outcome=outcome)
 
 
-async def _order(session: AsyncSession, who: Principal, values: dict[str, Any],
+async def _order(session: AsyncSession, who: Principal, wrapup: WrapupIn, part: WrapupOrder,
                  calendar: WorkingCalendar, now: datetime) -> int:
-    body = {"kind": "repair", **values["order"], "call_id": values["call_id"],
-            "customer_id": values["customer_id"]}
-    if body["customer_id"] is None:
-        raise InvalidInput("customer_id", "a repair request needs the customer's record")
-    row = await orders.register(session, who, order_schemas.parse_create(body), calendar, now)
+    new = OrderIn.model_validate({**dict(part), "call_id": wrapup.call_id,
+                                  "customer_id": wrapup.customer_id})
+    row = await orders.register(session, who, new, calendar, now)
     return row.id
 
 
-async def _complaint(session: AsyncSession, who: Principal, values: dict[str, Any],
-                     caller_number: str, plan: NumberPlan, zone: ZoneInfo,
+async def _complaint(session: AsyncSession, who: Principal, wrapup: WrapupIn,
+                     part: WrapupComplaint, caller_number: str, plan: NumberPlan, zone: ZoneInfo,
                      now: datetime) -> tuple[int, str]:
-    part = dict(values["complaint"])
-    if "contact" not in part:  # the caller's number, when it is one (not "anonymous")
-        usable = phones.normalise(caller_number, plan.region, plan.area_code)
-        part["contact"] = usable
-    if values["classification"] is Classification.COMPLAINT_MAJOR and not part.get("crises") \
-            and not part.get("batch"):
-        raise InvalidInput("complaint.crises", "a major complaint names its crisis or batch")
-    body = {**part, "kind": "complaint", "call_id": values["call_id"],
-            "customer_id": values["customer_id"]}
-    parsed = complaint_schemas.parse_create(body, plan)
-    row, _escalation = await complaints.register(session, who, parsed, zone, now)
+    # Without a contact given, the caller's number, when it is one (not "anonymous").
+    contact = part.contact or phones.normalise(caller_number, plan.region, plan.area_code)
+    new = ComplaintIn.model_validate({**dict(part), "contact": contact,
+                                      "kind": RequestKind.COMPLAINT, "call_id": wrapup.call_id,
+                                      "customer_id": wrapup.customer_id})
+    row, _escalation = await complaints.register(session, who, new, zone, now)
     return row.id, row.number
 
 
-async def _callback(session: AsyncSession, who: Principal, agent_id: str,
-                    values: dict[str, Any], caller_number: str, plan: NumberPlan) -> int:
+async def _callback(session: AsyncSession, who: Principal, agent_id: str, wrapup: WrapupIn,
+                    part: CallbackIn, caller_number: str, plan: NumberPlan) -> int:
     """R6: the question is answered later by a call-back, with the number recorded."""
-    part = values["callback"]
-    raw = part["number"] or caller_number
+    raw = part.number or caller_number
     if not raw:
         raise InvalidInput("callback.number", "the caller's number is unknown: give one")
-    row = PromisedCallbackRow(call_id=values["call_id"], agent_id=agent_id,
-                              customer_id=values["customer_id"],
-                              number=plan.e164("callback.number", raw), due_at=part["due_at"],
-                              note=part["note"] or values["note"], status="open")
+    row = PromisedCallbackRow(call_id=wrapup.call_id, agent_id=agent_id,
+                              customer_id=wrapup.customer_id,
+                              number=plan.e164("callback.number", raw), due_at=part.due_at,
+                              note=part.note or wrapup.note, status="open")
     session.add(row)
     await session.flush()
-    record(session, who, "create", "promised_callback", row.id, {"call_id": values["call_id"]})
+    record(session, who, "create", "promised_callback", row.id, {"call_id": wrapup.call_id})
     return row.id
 
 
-def _outcome(kind: Classification, result: dict[str, Any]) -> str:
+def _outcome(kind: Classification, order_id: int | None, complaint_number: str | None,
+             callback_id: int | None) -> str:
     parts = [kind.value]
-    if "order_id" in result:
-        parts.append(f"order={result['order_id']}")
-    if "complaint_number" in result:
-        parts.append(f"complaint={result['complaint_number']}")
-    if "callback_id" in result:
-        parts.append(f"callback={result['callback_id']}")
+    if order_id is not None:
+        parts.append(f"order={order_id}")
+    if complaint_number is not None:
+        parts.append(f"complaint={complaint_number}")
+    if callback_id is not None:
+        parts.append(f"callback={callback_id}")
     return " ".join(parts)
 
 
 async def _fill(session: AsyncSession, call_id: str, outcome: str,
                 customer_id: int | None) -> bool:
-    values: dict[str, Any] = {"outcome": outcome}
+    values: dict[str, str | int] = {"outcome": outcome}
     if customer_id is not None:
         values["customer_id"] = customer_id
     result = await session.execute(update(CallRow).where(CallRow.call_id == call_id)
@@ -203,4 +175,4 @@ async def fill_registry(db: Database, now: datetime, limit: int = 200) -> int:
     return filled
 
 
-__all__ = ["Classification", "fill_registry", "parse", "store"]
+__all__ = ["Classification", "fill_registry", "parse", "store", "wrap_up"]

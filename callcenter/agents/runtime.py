@@ -26,11 +26,11 @@ from callcenter.agents.feeds import Feeds
 from callcenter.agents.models import PromisedCallbackRow
 from callcenter.agents.pops import PopBoard
 from callcenter.agents.presence import presence_json
+from callcenter.agents.schemas import PromisedCallback
 from callcenter.agents.wrapup import WrapupDesk
 from callcenter.calls.agent_state import AgentState, Presence
 from callcenter.calls.changes import AgentChanged, Change, OriginateEnded
 from callcenter.calls.tracker import CallTracker
-from callcenter.clock import iso
 from callcenter.customers.service import customers_with_number
 from callcenter.directory.service import DirectoryService
 from callcenter.settings import Settings
@@ -181,16 +181,9 @@ class AgentDeskService:
                 .limit(100))).all()
             for row in due:
                 row.reminded_at = now
-        for row in due:
-            self.feeds.publish(row.agent_id, {"type": "callback_due",
-                                              "callback": callback_json(row)})
+        for row in due:  # the call-back as GET /api/agent/callbacks shows it
+            callback = PromisedCallback.model_validate(row).model_dump(mode="json")
+            self.feeds.publish(row.agent_id, {"type": "callback_due", "callback": callback})
 
 
-def callback_json(row: PromisedCallbackRow) -> dict[str, Any]:
-    return {"id": row.id, "call_id": row.call_id, "customer_id": row.customer_id,
-            "number": row.number, "due_at": iso(row.due_at), "note": row.note,
-            "status": row.status, "reminded_at": iso(row.reminded_at),
-            "created_at": iso(row.created_at)}
-
-
-__all__ = ["AgentDeskService", "DialWatcher", "callback_json"]
+__all__ = ["AgentDeskService", "DialWatcher"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
@@ -28,14 +27,15 @@ from callcenter.agents.errors import NotAnAgent
 from callcenter.agents.feeds import Client
 from callcenter.auth.context import AUTH
 from callcenter.auth.middleware import SESSION_COOKIE
-from callcenter.auth.roles import Forbidden, Role, Unauthenticated, principal_of, require
+from callcenter.auth.roles import Forbidden, Role, Unauthenticated, principal_of
 from callcenter.auth.secret import digest
 from callcenter.web import ws_close
-from callcenter.web.openapi import error
+from callcenter.web.api import Api
 
 log = logging.getLogger(__name__)
 
-routes = web.RouteTableDef()
+API = Api("agent desk")
+routes = API.routes
 
 SEND_TIMEOUT_S = 10.0
 HEARTBEAT_S = 20.0
@@ -52,9 +52,19 @@ def origin_allowed(request: web.Request, extra: tuple[str, ...]) -> bool:
     return parts.netloc.lower() == request.host.lower() and parts.scheme in ("http", "https")
 
 
-@routes.get("/ws/agent")
-@require(Role.AGENT)
-async def agent_socket(request: web.Request) -> web.StreamResponse:
+@API.get("/ws/agent", summary="The agent's live feed (websocket): snapshot, then numbered "
+         "deltas (R5)", roles=(Role.AGENT,), errors=(409,),
+         extra_responses={"101": {"description": "switching to the websocket protocol"}},
+         description="Upgrade to a websocket with the session cookie; the Origin must be the "
+                     "service's own. Frames are JSON objects with `type` and `seq`: snapshot, "
+                     "presence, pop, pop_answered, pop_withdrawn, wrapup, wrapup_end, "
+                     "dial_result, callback_due. A gap in `seq` means a frame was missed: "
+                     "reconnect for a fresh snapshot. A client that falls too far behind is "
+                     "closed with code 4008; 4401 means the session ended (logged out, "
+                     "password changed), 4403 that access was withdrawn (account deactivated, "
+                     "role or agent link changed): the close reason says which.")
+async def agent_socket(request: web.Request) -> web.WebSocketResponse:
+    """The feed answers with the websocket itself: its frames are not bodies of the API."""
     who = principal_of(request)
     if who.via != "session":
         raise Unauthenticated("the agent feed is for an agent's page: log in with a session")
@@ -122,24 +132,4 @@ async def _receive(ws: web.WebSocketResponse) -> None:
             return
 
 
-OPENAPI: dict[str, Any] = {
-    "paths": {"/ws/agent": {"get": {
-        "summary": "The agent's live feed (websocket): snapshot, then numbered deltas (R5)",
-        "tags": ["agent desk"],
-        "description": "Upgrade to a websocket with the session cookie; the Origin must be "
-                       "the service's own. Frames are JSON objects with `type` and `seq`: "
-                       "snapshot, presence, pop, pop_answered, pop_withdrawn, wrapup, "
-                       "wrapup_end, dial_result, callback_due. A gap in `seq` means a frame "
-                       "was missed: reconnect for a fresh snapshot. A client that falls too "
-                       "far behind is closed with code 4008; 4401 means the session ended "
-                       "(logged out, password changed), 4403 that access was withdrawn "
-                       "(account deactivated, role or agent link changed): the close "
-                       "reason says which.",
-        "responses": {"101": {"description": "switching to the websocket protocol"},
-                      "401": error("Unauthenticated"), "403": error("Forbidden"),
-                      "409": error("Conflict")},
-    }}},
-    "schemas": {},
-}
-
-__all__ = ["OPENAPI", "origin_allowed", "routes"]
+__all__ = ["API", "origin_allowed", "routes"]

@@ -8,25 +8,26 @@ move through the machines of `callcenter.rules.status` the same way: the service
 move (`StatusMachine.check`, a 409 "illegal-transition" if the machine forbids it), applies
 what is particular to that record (stamps, outbox events for the R14/R15 call-backs), then
 calls `write_transition`, which sets the status, times the change in a history row and
-audits it (R27) in the caller's transaction. One place for that last part means the two
-histories cannot drift apart in what they record or how.
+audits it (R27) in the caller's transaction, and both show a history in their replies as a
+list of `StatusChange`. One place for those parts means the two histories cannot drift
+apart in what they record, or in how they read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from pydantic import ConfigDict, Field
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal
-from callcenter.clock import iso
 from callcenter.storage.types import UtcDateTime
+from callcenter.web.api import Reply, Time
 
 
 class TimedTransition:
@@ -81,7 +82,15 @@ async def write_transition(
     await session.flush()
 
 
-def history_json(transitions: Iterable[TimedTransition]) -> list[dict[str, Any]]:
-    """The API form of a status history, oldest first."""
-    return [{"from": t.from_status, "to": t.to_status, "at": iso(t.at), "by": t.by,
-             "note": t.note} for t in transitions]
+class StatusChange(Reply):
+    """One timed change of a status history in a reply, made from its history row: the
+    repair card's (R12) and the ledger's (R22) read the same."""
+
+    # `from` is a Python keyword: the field is `from_`, its JSON name stays `from`.
+    model_config = ConfigDict(frozen=True, from_attributes=True, serialize_by_alias=True)
+
+    from_: str | None = Field(validation_alias="from_status", serialization_alias="from")
+    to: str = Field(validation_alias="to_status")
+    at: Time
+    by: str
+    note: str

@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy import select
 
 from callcenter.audit.models import AuditRow
+from callcenter.audit.schemas import AuditSearch
 from callcenter.storage.database import Database
 
-MAX_LIMIT = 1000
 
-
-@dataclass(frozen=True, slots=True)
-class AuditFilter:
-    entity: str | None = None
-    entity_id: str | None = None
-    username: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    limit: int = 100
-
-
-def audit_json(row: AuditRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "at": row.at.isoformat(),
-        "account_id": row.account_id,
-        "username": row.username,
-        "role": row.role,
-        "action": row.action,
-        "entity": row.entity,
-        "entity_id": row.entity_id,
-        "detail": row.detail,
-    }
-
-
-async def search(db: Database, query: AuditFilter) -> list[AuditRow]:
+async def search(db: Database, query: AuditSearch) -> list[AuditRow]:
     """Newest first, at most `limit` rows, so a page never pulls the whole log."""
     statement = select(AuditRow)
     if query.entity is not None:

@@ -27,21 +27,9 @@ from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.storage.database import Database
 
 
-def account_json(row: AccountRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "username": row.username,
-        "display_name": row.display_name,
-        "role": row.role,
-        "agent_id": row.agent_id,
-        "active": row.active,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
-    }
-
-
 def _audit(session: AsyncSession, who: Principal | None, action: str, account_id: int,
            detail: dict[str, Any]) -> None:
+    """`detail` is the audit row's free-form JSON: what this action changed."""
     if who is None:
         record_by_operator(session, action, "account", account_id, detail)
     else:
@@ -110,7 +98,7 @@ class AccountService:
                 if row is None:
                     raise NotFound("account", str(account_id))
                 await self._check_last_admin(session, row, change)
-                if change.set_agent:
+                if change.sets_agent:
                     await self._check_agent(session, change.agent_id, row.id)
                 changes = _apply(row, change, password_hash)
                 if change.password is not None or change.active is False:
@@ -154,7 +142,8 @@ class AccountService:
 
 
 def revocation_reason(changes: dict[str, Any]) -> str | None:
-    """Why a change ends the account's open websockets, if it does: the strongest reason."""
+    """Why a change (as `_apply` describes it for the audit) ends the account's open
+    websockets, if it does: the strongest reason."""
     if changes.get("active", {}).get("to") is False:
         return "deactivated"
     for field, reason in (("role", "role-changed"), ("password", "password-changed"),
@@ -165,22 +154,21 @@ def revocation_reason(changes: dict[str, Any]) -> str | None:
 
 
 def _apply(row: AccountRow, change: AccountChange, password_hash: str | None) -> dict[str, Any]:
-    """Apply the change to the row; return what changed, for the audit (never the password)."""
+    """Apply the change to the row; return what changed, for the audit (never the password).
+
+    The result is the audit's free-form detail: `{field: {"from", "to"}}`, and
+    `"password": "changed"`."""
     changes: dict[str, Any] = {}
-    wanted: dict[str, Any] = {
-        "display_name": change.display_name,
-        "role": str(change.role) if change.role is not None else None,
-        "active": change.active,
-    }
-    for field, value in wanted.items():
-        if value is not None and getattr(row, field) != value:
+    given = change.model_fields_set
+    for field in ("display_name", "role", "active", "agent_id"):
+        if field not in given:
+            continue
+        value = getattr(change, field)
+        value = str(value) if isinstance(value, Role) else value  # stored as its name
+        if getattr(row, field) != value:
             changes[field] = {"from": getattr(row, field), "to": value}
             setattr(row, field, value)
-    if change.set_agent and row.agent_id != change.agent_id:
-        changes["agent_id"] = {"from": row.agent_id, "to": change.agent_id}
-        row.agent_id = change.agent_id
     if password_hash is not None:
         changes["password"] = "changed"
         row.password_hash = password_hash
     return changes
-

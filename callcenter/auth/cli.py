@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -53,12 +54,14 @@ def read_password() -> str:
 
 def add_account(settings: Settings, args: argparse.Namespace) -> int:
     async def work(auth: Auth) -> str:
-        from callcenter.auth.schemas import parse_new_account
+        from callcenter.auth.schemas import AccountIn
+        from callcenter.web.api import parse_body
 
-        spec = parse_new_account({
+        # Read as the API reads a request body: the same checks and the same messages.
+        new = parse_body(AccountIn, json.dumps({
             "username": args.username, "role": args.role, "agent_id": args.agent,
-            "display_name": args.display_name, "password": read_password()})
-        row = await auth.accounts.create(spec, None)
+            "display_name": args.display_name, "password": read_password()}))
+        row = await auth.accounts.create(new.spec(), None)
         return f"account {row.id} {row.username} ({row.role}) created"
 
     return _run(settings, work)
@@ -66,10 +69,11 @@ def add_account(settings: Settings, args: argparse.Namespace) -> int:
 
 def add_token(settings: Settings, args: argparse.Namespace) -> int:
     async def work(auth: Auth) -> str:
-        from callcenter.auth.schemas import parse_new_token
+        from callcenter.auth.schemas import TokenIn
+        from callcenter.web.api import parse_body
 
-        spec = parse_new_token({"username": args.username, "name": args.name})
-        _, secret = await auth.tokens.create(spec, None)
+        new = parse_body(TokenIn, json.dumps({"username": args.username, "name": args.name}))
+        _, secret = await auth.tokens.create(new.spec(), None)
         return secret
 
     return _run(settings, work)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -21,22 +20,14 @@ from callcenter.storage.database import Database
 
 @dataclass(frozen=True, slots=True)
 class TokenInfo:
+    """A token as an admin sees it: never its secret, nor its digest."""
+
     id: int
     username: str
     name: str
     hint: str
     created_at: datetime
     revoked_at: datetime | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "username": self.username,
-            "name": self.name,
-            "hint": self.hint,
-            "created_at": self.created_at.isoformat(),
-            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
-        }
 
 
 def _info(row: ApiTokenRow, username: str) -> TokenInfo:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, exists
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.auth.principal import Principal
 from callcenter.complaints import service
 from callcenter.complaints.models import ComplaintRow
+from callcenter.complaints.schemas import ComplaintIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +44,19 @@ class RegisteredComplaint:
 async def add_follow_up_line(session: AsyncSession, who: Principal, complaint_id: int,
                              line: str, now: datetime) -> ComplaintState | None:
     """Append `line` to the complaint's follow-up text (audited); None if there is none."""
-    complaint = await session.get(ComplaintRow, complaint_id)
-    if complaint is None:
+    row = await service.add_follow_up_line(session, who, complaint_id, line, now)
+    if row is None:
         return None
-    follow_up = f"{complaint.follow_up}\n{line}".strip()
-    row = await service.change(session, who, complaint.id, {"follow_up": follow_up}, now)
     return ComplaintState(row.id, row.number, row.status)
 
 
-async def register(session: AsyncSession, who: Principal, values: dict[str, Any],
+async def register(session: AsyncSession, who: Principal, complaint: ComplaintIn,
                    zone: ZoneInfo, now: datetime, *, escalate: bool) -> RegisteredComplaint:
-    """`service.register`, escalated at `now` when `escalate` (a serious R20 complaint)."""
-    row, _ = await service.register(session, who, values, zone, now)
+    """`service.register`, escalated at `now` when `escalate` (a serious R20 complaint).
+
+    Made by code, `complaint` has no number plan to read its contact with: it gives the
+    number in E.164, as the dialer holds it."""
+    row, _ = await service.register(session, who, complaint, zone, now)
     if escalate:
         row.escalated_at = now
     return RegisteredComplaint(row.id, row.number, row.case_due)

@@ -8,6 +8,7 @@ returned to the handler so it can announce it on the hub after the commit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,12 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from callcenter.audit.history import history_json, write_transition
+from callcenter.audit.history import write_transition
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal, Role
-from callcenter.clock import iso
 from callcenter.complaints.models import ComplaintRow, ComplaintTransitionRow
 from callcenter.complaints.numbering import next_serial
+from callcenter.complaints.schemas import (
+    Complaint,
+    ComplaintClock,
+    ComplaintClockState,
+    ComplaintIn,
+    ComplaintPatch,
+    ComplaintRecord,
+)
 from callcenter.customers.models import CustomerRow
 from callcenter.errors import InvalidInput, NotFound
 from callcenter.followups.outbox import Topic, emit
@@ -54,33 +62,39 @@ async def load(session: AsyncSession, complaint_id: int, *, lock: bool = False) 
     return row
 
 
-async def register(session: AsyncSession, who: Principal, values: dict[str, Any],
-                   zone: ZoneInfo, now: datetime) -> tuple[ComplaintRow, dict[str, Any] | None]:
-    """A new ledger entry; returns it and, for a major complaint, the escalation reminder."""
+async def read(session: AsyncSession, who: Principal, complaint_id: int) -> ComplaintRow:
+    """One complaint, with the read audited (R27)."""
+    row = await load(session, complaint_id)
+    record(session, who, "read", "complaint", row.id)
+    return row
+
+
+async def register(session: AsyncSession, who: Principal, new: ComplaintIn, zone: ZoneInfo,
+                   now: datetime) -> tuple[ComplaintRow, dict[str, Any] | None]:
+    """A new ledger entry; returns it and, for a major complaint, the escalation reminder
+    (the hub event of `reminders.add`, to announce once the transaction has committed)."""
     period = period_key(now, zone)
     serial = await next_serial(session, period)  # first: see numbering's docstring
-    overseas = await _overseas(session, values)
-    if values["order_id"] is not None and await session.get(
-            ServiceOrderRow, values["order_id"]) is None:
-        raise InvalidInput("order_id", f"no service order {values['order_id']}")
-    crises = values["crises"]
-    severity = complaint_severity(crises, values["batch_incident"])
-    kind: RequestKind = values["kind"]
+    overseas = await _overseas(session, new)
+    if new.order_id is not None and await session.get(ServiceOrderRow, new.order_id) is None:
+        raise InvalidInput("order_id", f"no service order {new.order_id}")
+    severity = complaint_severity(new.crises, new.batch_incident)
     row = ComplaintRow(
         number=complaint_number(now, serial, zone), period=period, serial=serial,
-        registered_at=now, kind=kind.value, severity=severity.value,
-        major_reasons=sorted(r.value for r in major_reasons(crises, values["batch_incident"])),
-        crises=[c.value for c in crises], subject=values["subject"], content=values["content"],
-        complainant=values["complainant"], contact=values["contact"],
-        customer_id=values["customer_id"], order_id=values["order_id"],
-        call_id=values["call_id"], owner=values["owner"], registered_by=who.username,
+        registered_at=now, kind=new.kind.value, severity=severity.value,
+        major_reasons=sorted(r.value for r in major_reasons(new.crises, new.batch_incident)),
+        crises=[c.value for c in new.crises], subject=new.subject, content=new.content,
+        complainant=new.complainant, contact=new.contact or "",
+        customer_id=new.customer_id, order_id=new.order_id,
+        call_id=new.call_id, owner=new.owner, registered_by=who.username,
         status=ComplaintStatus.PENDING.value, overseas=overseas,
         case_due=complaint_case_due(now, overseas, zone),
         answer_due=(consultation_answer_due(now, zone)
-                    if kind is RequestKind.CONSULTATION and not values["answered_on_call"]
+                    if new.kind is RequestKind.CONSULTATION and not new.answered_on_call
                     else None),
         escalated_at=now if severity.value == "major" else None,
-        detail={"batch": values["batch"]} if values["batch"] else {},
+        # Stored as it was given: the ledger keeps the batch figures behind a 001 §7 verdict.
+        detail={"batch": new.batch.model_dump()} if new.batch else {},
         updated_at=now,
         transitions=[ComplaintTransitionRow(from_status=None, to_status="pending", at=now,
                                             by=who.username)],
@@ -98,21 +112,38 @@ async def register(session: AsyncSession, who: Principal, values: dict[str, Any]
     return row, escalation
 
 
-async def _overseas(session: AsyncSession, values: dict[str, Any]) -> bool:
+async def _overseas(session: AsyncSession, new: ComplaintIn) -> bool:
     """R23: 17 days for an overseas customer; the customer's record decides when known."""
-    customer_id = values["customer_id"]
-    if customer_id is None:
-        return bool(values["overseas"])
-    customer = await session.get(CustomerRow, customer_id)
+    if new.customer_id is None:
+        return bool(new.overseas)
+    customer = await session.get(CustomerRow, new.customer_id)
     if customer is None:
-        raise InvalidInput("customer_id", f"no customer {customer_id}")
-    return customer.overseas if values["overseas"] is None else bool(values["overseas"])
+        raise InvalidInput("customer_id", f"no customer {new.customer_id}")
+    return customer.overseas if new.overseas is None else new.overseas
 
 
 async def change(session: AsyncSession, who: Principal, complaint_id: int,
-                 values: dict[str, Any], now: datetime) -> ComplaintRow:
-    """Owner, resolution or follow-up text."""
+                 changes: ComplaintPatch, now: datetime) -> ComplaintRow:
+    """Owner, resolution or follow-up text: those given."""
     row = await load(session, complaint_id, lock=True)
+    return await _update(session, who, row, changes.given(), now)
+
+
+async def add_follow_up_line(session: AsyncSession, who: Principal, complaint_id: int,
+                             line: str, now: datetime) -> ComplaintRow | None:
+    """Append `line` to the follow-up text (R15 "the call recorded"); None if there is no
+    such complaint. The lines of call-backs add up over a long case, so the whole text is
+    not held to what a person may write at once (`ComplaintPatch`)."""
+    try:
+        row = await load(session, complaint_id, lock=True)
+    except NotFound:
+        return None
+    return await _update(session, who, row, {"follow_up": f"{row.follow_up}\n{line}".strip()},
+                         now)
+
+
+async def _update(session: AsyncSession, who: Principal, row: ComplaintRow,
+                  values: Mapping[str, str | None], now: datetime) -> ComplaintRow:
     for key, value in values.items():
         setattr(row, key, value)
     row.updated_at = now
@@ -122,13 +153,16 @@ async def change(session: AsyncSession, who: Principal, complaint_id: int,
 
 
 async def move(session: AsyncSession, who: Principal, complaint_id: int,
-               target: ComplaintStatus, note: str, extra: dict[str, str],
-               calendar: WorkingCalendar, now: datetime) -> ComplaintRow:
-    """One ledger status change; "resolved" writes the R15 call-back event to the outbox."""
+               target: ComplaintStatus, note: str, calendar: WorkingCalendar, now: datetime,
+               *, resolution: str | None = None, follow_up: str | None = None) -> ComplaintRow:
+    """One ledger status change, with the resolution or follow-up text given with it;
+    "resolved" writes the R15 call-back event to the outbox."""
     row = await load(session, complaint_id, lock=True)
     current = COMPLAINT.check(row.status, target)
-    for key, value in extra.items():
-        setattr(row, key, value)
+    if resolution is not None:
+        row.resolution = resolution
+    if follow_up is not None:
+        row.follow_up = follow_up
     if target is ComplaintStatus.RESOLVED:
         row.resolved_at = now
         emit(session, Topic.COMPLAINT_RESOLVED, "complaint", row.id, now,
@@ -145,34 +179,26 @@ async def move(session: AsyncSession, who: Principal, complaint_id: int,
     return row
 
 
-def clocks(row: ComplaintRow, now: datetime) -> dict[str, dict[str, Any]]:
+def clocks(row: ComplaintRow, now: datetime) -> dict[str, ComplaintClock]:
     """R23 deadlines: the case (stops when closed) and the consultation answer (resolved)."""
     pairs = {"case": (row.case_due, row.closed_at),
              "answer": (row.answer_due, row.resolved_at or row.closed_at)}
-    return {name: {"due": iso(due), "done_at": iso(stopped),
-                   "state": clock_state(due, stopped, now, WARN_BEFORE)}
+    return {name: ComplaintClock(
+                due=due, done_at=stopped,
+                state=ComplaintClockState(clock_state(due, stopped, now, WARN_BEFORE)))
             for name, (due, stopped) in pairs.items() if due is not None}
 
 
-def complaint_json(row: ComplaintRow, now: datetime) -> dict[str, Any]:
-    return {
-        "id": row.id, "number": row.number, "registered_at": iso(row.registered_at),
-        "kind": row.kind, "severity": row.severity, "major_reasons": list(row.major_reasons),
-        "crises": list(row.crises), "subject": row.subject, "content": row.content,
-        "complainant": row.complainant, "contact": row.contact,
-        "customer_id": row.customer_id, "order_id": row.order_id, "call_id": row.call_id,
-        "owner": row.owner, "registered_by": row.registered_by, "status": row.status,
-        "resolution": row.resolution, "follow_up": row.follow_up, "overseas": row.overseas,
-        "escalated_at": iso(row.escalated_at), "resolved_at": iso(row.resolved_at),
-        "closed_at": iso(row.closed_at), "deadlines": clocks(row, now),
-        "transitions": history_json(row.transitions),
-        "updated_at": iso(row.updated_at),
-    }
+def reply(row: ComplaintRow, now: datetime) -> Complaint:
+    """The ledger line as the API shows it: what it stores, with where its deadlines stand
+    `now` (the state of a deadline changes with time, so it is worked out for each reply)."""
+    return Complaint(**dict(ComplaintRecord.model_validate(row)), deadlines=clocks(row, now))
 
 
-async def search(session: AsyncSession, status: str | None, number: str | None,
-                 customer_id: int | None, limit: int) -> list[ComplaintRow]:
-    """Ledger lines, newest first."""
+async def search(session: AsyncSession, who: Principal, status: ComplaintStatus | None,
+                 number: str | None, customer_id: int | None,
+                 limit: int) -> list[ComplaintRow]:
+    """Ledger lines, newest first; every line listed is audited as read (R27)."""
     query = select(ComplaintRow).options(selectinload(ComplaintRow.transitions)).order_by(
         ComplaintRow.id.desc()).limit(limit)
     if status is not None:
@@ -181,4 +207,7 @@ async def search(session: AsyncSession, status: str | None, number: str | None,
         query = query.where(ComplaintRow.number == number)
     if customer_id is not None:
         query = query.where(ComplaintRow.customer_id == customer_id)
-    return list((await session.scalars(query)).all())
+    rows = list((await session.scalars(query)).all())
+    for row in rows:
+        record(session, who, "read", "complaint", row.id, {"via": "list"})
+    return rows

@@ -8,13 +8,22 @@ only ever see E.164.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
 from callcenter.errors import InvalidInput
 from callcenter.phones import NumberPlan, normalise
@@ -255,3 +264,152 @@ class CustomerSearch(Query):
     name: Line | None = None
     phone: Short | None = None
     limit: int = Field(50, ge=1, le=200)
+
+
+# -- the screen-pop lookup (GET /api/lookup) -----------------------------------------------
+# The lookup statement builds its answer as JSON inside the database (`lookup.py`), and the
+# reply is made from those plain values as they are, unvalidated (`Lookup.of`): the parts
+# are TypedDicts, which pydantic writes from plain dicts, key by key. Their instants are
+# already ISO 8601 in UTC (`...Z`) and pass through as the strings they are.
+
+LookupInstant = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+LookupDate = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+
+
+class LookupPhone(TypedDict):
+    number: str
+    label: str
+
+
+class LookupProduct(TypedDict):
+    id: int
+    model: str
+    serial: str
+    purchased_on: LookupDate | None
+    delivered_at: LookupInstant | None
+    warranty_end: LookupInstant | None
+
+
+class LookupContract(TypedDict):
+    id: int
+    product_id: int | None
+    starts_at: LookupInstant
+    ends_at: LookupInstant
+    renewal_state: str
+    renewal_notice_due: LookupInstant
+
+
+class LookupClock(TypedDict):
+    """One deadline of an open record: when it is due, when it stopped, where it stands."""
+
+    due: LookupInstant
+    done_at: LookupInstant | None
+    state: str
+
+
+class LookupOrder(TypedDict):
+    """An open service order, with its R7-R10 clocks under `deadlines`."""
+
+    id: int
+    kind: str
+    service_class: str
+    status: str
+    product_id: int | None
+    technician: str | None
+    description: str
+    registered_at: LookupInstant
+    units: int | None
+    first_response_due: LookupInstant
+    first_contact_at: LookupInstant | None
+    handling_plan_due: LookupInstant
+    plan_sent_at: LookupInstant | None
+    on_site_due: LookupInstant
+    on_site_at: LookupInstant | None
+    solved_due: LookupInstant
+    completed_at: LookupInstant | None
+    workshop_due: LookupInstant | None
+    deadlines: dict[str, LookupClock]
+
+
+class LookupComplaint(TypedDict):
+    """An open complaint, with its case (and answer) clock under `deadlines`."""
+
+    id: int
+    number: str
+    kind: str
+    severity: str
+    status: str
+    subject: str
+    owner: str | None
+    registered_at: LookupInstant
+    case_due: LookupInstant
+    answer_due: LookupInstant | None
+    resolved_at: LookupInstant | None
+    deadlines: dict[str, LookupClock]
+
+
+class LookupCall(TypedDict):
+    call_id: str
+    entered_at: LookupInstant
+    queue: str | None
+    caller_number: str | None
+    answered_by: str | None
+    talk_s: float | None
+    exit_reason: str
+    outcome: str | None
+
+
+class LookupSurvey(TypedDict):
+    id: int
+    surveyed_at: LookupInstant
+    outcome: str
+    order_id: int | None
+    complaint_id: int | None
+    technician: str | None
+    attitude: int | None
+    skill: int | None
+    arrival_time: int | None
+    promises_kept: int | None
+    product_works: bool | None
+
+
+class LookupCustomer(TypedDict):
+    """A customer with that number, with what the agent needs on the phone (R5)."""
+
+    id: int
+    name: str
+    address: str
+    zone: str
+    time_zone: str
+    overseas: bool
+    vip: bool
+    language: str
+    do_not_call: bool
+    notes: str
+    phones: list[LookupPhone]
+    products: list[LookupProduct]
+    contracts: list[LookupContract]
+    open_orders: list[LookupOrder]
+    open_complaints: list[LookupComplaint]
+    last_calls: list[LookupCall]
+    last_surveys: list[LookupSurvey]
+
+
+class Lookup(Reply):
+    """Who is calling from `number`: every customer with it ("ambiguous" when several: the
+    agent asks, the system never guesses), and the number's own last calls."""
+
+    number: str = Field(description="the number in E.164")
+    match: Literal["none", "unique", "ambiguous"]
+    customers: list[LookupCustomer]
+    number_calls: list[LookupCall]
+
+    @classmethod
+    def of(cls, answer: Mapping[str, Any]) -> Lookup:
+        """The reply from the lookup's answer as it is: the statement built it from stored
+        rows, so nothing is checked again on the screen-pop's hot path."""
+        return cls.model_construct(**answer)
+
+
+class LookupQuery(Query):
+    number: Short = Field(description="the caller's number in any format")

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from callcenter.directory.schemas import AgentSpec, QueueSpec
 from callcenter.directory.service import DirectoryService
@@ -36,20 +35,6 @@ class ReconcileReport:
     directory_queues_missing_on_pbx: tuple[str, ...]
     added_queues: tuple[str, ...] = ()
     added_agents: tuple[str, ...] = field(default=())
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "at": self.at.isoformat(),
-            "pbx_queues": list(self.pbx_queues),
-            "queues_missing_from_directory": list(self.queues_missing_from_directory),
-            "members_missing_from_directory": [
-                {"queue": m.queue, "interface": m.interface, "member_name": m.member_name}
-                for m in self.members_missing_from_directory
-            ],
-            "directory_queues_missing_on_pbx": list(self.directory_queues_missing_on_pbx),
-            "added_queues": list(self.added_queues),
-            "added_agents": list(self.added_agents),
-        }
 
 
 def agent_id_for_member(member: UnknownMember) -> str:

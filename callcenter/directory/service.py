@@ -8,41 +8,14 @@ once it is committed, so the database stays the one source of truth.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.calls.sla import RingRule
 from callcenter.directory.models import AgentInterfaceRow, AgentRow, QueueRow
-from callcenter.directory.schemas import AgentSpec, QueueSpec
+from callcenter.directory.schemas import AgentSpec, QueueSpec, Source
 from callcenter.errors import Conflict, NotFound
 from callcenter.storage.database import Database
-
-
-def queue_json(row: QueueRow) -> dict[str, Any]:
-    return {
-        "name": row.name,
-        "display_name": row.display_name,
-        "greeting": row.greeting,
-        "ring_threshold": row.ring_threshold,
-        "ring_cycle_s": row.ring_cycle_s,
-        "wrapup_s": row.wrapup_s,
-        "source": row.source,
-        "updated_at": row.updated_at.isoformat(),
-    }
-
-
-def agent_json(row: AgentRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "display_name": row.display_name,
-        "team": row.team,
-        "languages": list(row.languages),
-        "interfaces": [i.interface for i in row.interfaces],
-        "source": row.source,
-        "updated_at": row.updated_at.isoformat(),
-    }
 
 
 def queue_rule(row: QueueRow) -> RingRule:
@@ -91,7 +64,7 @@ class DirectoryService:
             raise NotFound("queue", name)
         return row
 
-    async def put_queue(self, spec: QueueSpec, *, source: str = "directory") -> QueueRow:
+    async def put_queue(self, spec: QueueSpec, *, source: Source = "directory") -> QueueRow:
         async with self._db.transaction() as session:
             row = await session.get(QueueRow, spec.name)
             if row is None:
@@ -125,7 +98,7 @@ class DirectoryService:
             raise NotFound("agent", agent_id)
         return row
 
-    async def put_agent(self, spec: AgentSpec, *, source: str = "directory") -> AgentRow:
+    async def put_agent(self, spec: AgentSpec, *, source: Source = "directory") -> AgentRow:
         async with self._db.transaction() as session:
             await self._check_interfaces_free(session, spec)
             row = await session.get(AgentRow, spec.id)

@@ -12,21 +12,27 @@ read, list and change made for a person goes through that narrowing.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from callcenter.audit.history import history_json, write_transition
+from callcenter.audit.history import write_transition
 from callcenter.audit.log import record
 from callcenter.auth.principal import Principal, Role
-from callcenter.clock import iso
 from callcenter.customers.models import CustomerRow, ProductRow
 from callcenter.errors import InvalidInput, NotFound
 from callcenter.followups.outbox import Topic, emit
 from callcenter.orders.models import OrderTransitionRow, ServiceOrderRow
-from callcenter.orders.schemas import OrderKind
+from callcenter.orders.schemas import (
+    Order,
+    OrderClock,
+    OrderClockState,
+    OrderIn,
+    OrderKind,
+    OrderPatch,
+    OrderRecord,
+)
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.rules.deadlines import (
     ServiceZone,
@@ -86,23 +92,21 @@ async def read(session: AsyncSession, who: Principal, order_id: int) -> ServiceO
     return row
 
 
-async def register(session: AsyncSession, who: Principal, values: dict[str, Any],
+async def register(session: AsyncSession, who: Principal, new: OrderIn,
                    calendar: WorkingCalendar, now: datetime) -> ServiceOrderRow:
     """A new order, registered now, with its R7/R8/R9 (and R10) deadlines stored."""
-    customer = await session.get(CustomerRow, values["customer_id"])
+    customer = await session.get(CustomerRow, new.customer_id)
     if customer is None:
-        raise InvalidInput("customer_id", f"no customer {values['customer_id']}")
-    product_id = values.get("product_id")
-    if product_id is not None:
+        raise InvalidInput("customer_id", f"no customer {new.customer_id}")
+    if new.product_id is not None:
         owner = await session.scalar(select(ProductRow.customer_id).where(
-            ProductRow.id == product_id))
+            ProductRow.id == new.product_id))
         if owner != customer.id:
-            raise InvalidInput("product_id", f"product {product_id} is not the customer's")
+            raise InvalidInput("product_id", f"product {new.product_id} is not the customer's")
     zone = ServiceZone(customer.zone)
     due = order_deadlines(now, zone, calendar)
-    units = values.get("units")
     row = ServiceOrderRow(
-        **values,
+        **new.model_dump(),
         zone=zone.value,
         status=OrderStatus.REGISTERED.value,
         registered_by=who.username,
@@ -112,7 +116,7 @@ async def register(session: AsyncSession, who: Principal, values: dict[str, Any]
         on_site_due=due.on_site,
         solved_due=due.solved,
         priority_dispatch_at=due.priority_dispatch_at,
-        workshop_due=workshop_due(now, units, calendar) if units else None,
+        workshop_due=workshop_due(now, new.units, calendar) if new.units else None,
         updated_at=now,
         transitions=[OrderTransitionRow(from_status=None, to_status="registered", at=now,
                                         by=who.username)],
@@ -124,12 +128,14 @@ async def register(session: AsyncSession, who: Principal, values: dict[str, Any]
 
 
 async def change(session: AsyncSession, who: Principal, order_id: int,
-                 values: dict[str, Any], now: datetime) -> ServiceOrderRow:
-    """Technician, description, service class, or the R7/R8 clock stops."""
+                 changes: OrderPatch, now: datetime) -> ServiceOrderRow:
+    """Technician, description, service class, or the R7/R8 clock stops: those given."""
     row = await load(session, order_id, lock=True, seen_by=who)
-    for key in ("first_contact_at", "plan_sent_at"):
-        if values.get(key) is not None and values[key] > now + timedelta(minutes=5):
+    for key, stopped in (("first_contact_at", changes.first_contact_at),
+                         ("plan_sent_at", changes.plan_sent_at)):
+        if stopped is not None and stopped > now + timedelta(minutes=5):
             raise InvalidInput(key, "cannot be in the future")
+    values = changes.given()
     for key, value in values.items():
         setattr(row, key, value)
     row.updated_at = now
@@ -183,7 +189,7 @@ _WORKING_TIME_CLOCKS = frozenset({"handling_plan", "on_site", "solved", "worksho
 
 
 def clocks(row: ServiceOrderRow, now: datetime,
-           calendar: WorkingCalendar) -> dict[str, dict[str, Any]]:
+           calendar: WorkingCalendar) -> dict[str, OrderClock]:
     """Each deadline with when its clock stopped (if it has) and where it stands.
 
     A clock counted in working time is `uncertain` when a day between registration and its
@@ -199,38 +205,22 @@ def clocks(row: ServiceOrderRow, now: datetime,
     }
     ended = row.status == OrderStatus.CANCELLED.value
     first = row.registered_at.astimezone(calendar.zone).date()
-    return {name: {"due": iso(due), "done_at": iso(stopped),
-                   "state": clock_state(due, stopped, now, WARN_BEFORE, ended=ended),
-                   "uncertain": name in _WORKING_TIME_CLOCKS and bool(calendar.unknown_days(
-                       first, due.astimezone(calendar.zone).date()))}
+    return {name: OrderClock(
+                due=due, done_at=stopped,
+                state=OrderClockState(clock_state(due, stopped, now, WARN_BEFORE, ended=ended)),
+                uncertain=name in _WORKING_TIME_CLOCKS and bool(calendar.unknown_days(
+                    first, due.astimezone(calendar.zone).date())))
             for name, (due, stopped) in pairs.items() if due is not None}
 
 
-def order_json(row: ServiceOrderRow, now: datetime, calendar: WorkingCalendar
-               ) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "customer_id": row.customer_id,
-        "product_id": row.product_id,
-        "call_id": row.call_id,
-        "kind": row.kind,
-        "service_class": row.service_class,
-        "zone": row.zone,
-        "status": row.status,
-        "description": row.description,
-        "technician": row.technician,
-        "registered_by": row.registered_by,
-        "units": row.units,
-        "registered_at": iso(row.registered_at),
-        "priority_dispatch_at": iso(row.priority_dispatch_at),
-        "deadlines": clocks(row, now, calendar),
-        "transitions": history_json(row.transitions),
-        "updated_at": iso(row.updated_at),
-    }
+def reply(row: ServiceOrderRow, now: datetime, calendar: WorkingCalendar) -> Order:
+    """The order as the API shows it: what it stores, with where each clock stands `now`
+    (the state of a deadline changes with time, so it is worked out for each reply)."""
+    return Order(**dict(OrderRecord.model_validate(row)), deadlines=clocks(row, now, calendar))
 
 
 async def search(session: AsyncSession, who: Principal, customer_id: int | None,
-                 status: str | None, technician: str | None, limit: int,
+                 status: OrderStatus | None, technician: str | None, limit: int,
                  ) -> list[ServiceOrderRow]:
     """Orders `who` may see, newest first, by customer, status and/or technician; every order
     listed is audited as read (R27)."""

@@ -30,6 +30,7 @@ from callcenter.clock import iso
 from callcenter.errors import NotFound
 from callcenter.hub import Hub, HubUnavailable
 from callcenter.overdue.models import ReminderRow
+from callcenter.overdue.schemas import Reminder
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ async def add(
     message: str,
     now: datetime,
 ) -> dict[str, Any] | None:
-    """Store a reminder unless the same one exists; return its JSON form if it is new."""
+    """Store a reminder unless the same one exists; return its hub event if it is new."""
     new = await add_many(session, [{
         "entity": entity, "entity_id": entity_id, "deadline": deadline, "state": state,
         "due_at": due_at, "owner": owner, "role": role, "message": message,
@@ -61,7 +62,8 @@ async def add(
 
 
 async def add_many(session: AsyncSession, reminders: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Store those of `reminders` (column values) not stored yet; the new ones as JSON."""
+    """Store those of `reminders` (column values) not stored yet; the hub events of the new
+    ones: each the JSON object of its `Reminder`, as the hub carries it to the pages."""
     if not reminders:
         return []
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -73,32 +75,14 @@ async def add_many(session: AsyncSession, reminders: list[dict[str, Any]]) -> li
     )
     result = await session.execute(statement, reminders)
     by_key = {(r["entity"], r["entity_id"], r["deadline"], r["state"]): r for r in reminders}
-    return [reminder_json_values({**by_key[(row.entity, row.entity_id, row.deadline,
-                                            row.state)], "id": row.id,
-                                  "acknowledged_at": None})
+    return [_event({**by_key[(row.entity, row.entity_id, row.deadline, row.state)],
+                    "id": row.id, "acknowledged_at": None})
             for row in result.all()]
 
 
-def reminder_json_values(values: dict[str, Any]) -> dict[str, Any]:
-    """The hub/API form of a reminder from its column values."""
-    return {
-        "type": "reminder",
-        "id": values["id"],
-        "entity": values["entity"],
-        "entity_id": values["entity_id"],
-        "deadline": values["deadline"],
-        "state": values["state"],
-        "due_at": iso(values["due_at"]),
-        "owner": values["owner"],
-        "role": values["role"],
-        "message": values["message"],
-        "created_at": iso(values["created_at"]),
-        "acknowledged_at": iso(values["acknowledged_at"]),
-    }
-
-
-def reminder_json(row: ReminderRow) -> dict[str, Any]:
-    return reminder_json_values({c.key: getattr(row, c.key) for c in _TABLE.columns})
+def _event(values: dict[str, Any]) -> dict[str, Any]:
+    """The hub event of a reminder from its column values: the JSON of its `Reminder`."""
+    return Reminder.model_validate(values).model_dump(mode="json")
 
 
 async def announce(hub: Hub, reminders: Iterable[dict[str, Any]]) -> int:

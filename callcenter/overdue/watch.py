@@ -53,7 +53,7 @@ _OPEN_COMPLAINT = ComplaintRow.status != "closed"
 
 @dataclass(frozen=True, slots=True)
 class Late:
-    """One running clock that is overdue or due soon."""
+    """One running clock that is overdue or due soon (`schemas.OverdueItem` in a reply)."""
 
     entity: str  # service_order | complaint
     entity_id: int
@@ -64,11 +64,6 @@ class Late:
     owner: str | None
     role: str | None
     customer_id: int | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"entity": self.entity, "entity_id": self.entity_id, "label": self.label,
-                "deadline": self.deadline, "due": iso(self.due), "state": self.state.value,
-                "owner": self.owner, "role": self.role, "customer_id": self.customer_id}
 
 
 _O = ServiceOrderRow
@@ -161,7 +156,8 @@ async def _reminded(session: AsyncSession) -> set[tuple[str, int, str, str]]:
 
 
 async def run_once(db: Database, hub: Hub, now: datetime) -> list[dict[str, Any]]:
-    """One pass of the watch: store new reminders, then announce them; returns the new ones."""
+    """One pass of the watch: store new reminders, then announce them; returns the hub events
+    of the new ones (each the JSON of its `schemas.Reminder`)."""
     async with db.transaction() as session:
         done = await _reminded(session)
         fresh = []

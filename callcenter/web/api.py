@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 from aiohttp import web
 from pydantic import (
@@ -56,14 +56,14 @@ class Patch(Body):
 
     nullable: ClassVar[frozenset[str]] = frozenset()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key, value in data.items():
-                if value is None and key in cls.model_fields and key not in cls.nullable:
-                    raise InvalidInput(key, "must not be null")
-        return data
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        # After, not before, validation: a "before" check would hand the fields on as Python
+        # values, and strict mode would then refuse the ISO strings of dates and times.
+        for key in sorted(self.model_fields_set - self.nullable):
+            if getattr(self, key) is None:
+                raise InvalidInput(key, "must not be null")
+        return self
 
     def given(self) -> dict[str, Any]:
         """The fields the request gave, with their values: what the PATCH changes."""

@@ -34,7 +34,7 @@ class HttpModule(Protocol):
     API: Api
 
 
-# -- helpers for modules writing their OPENAPI -------------------------------------------
+# -- pieces of an operation (and of the few extra responses an endpoint declares) -------
 
 def ref(schema: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{schema}"}
@@ -51,14 +51,6 @@ def json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 def error(name: str) -> dict[str, str]:
     """A standard error response: InvalidInput, NotFound, Conflict, TooManyAttempts..."""
     return {"$ref": f"#/components/responses/{name}"}
-
-
-def path_param(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": schema,
-            "description": description}
-
-
-ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
 
 # -- the parts every document has ----------------------------------------------------------
@@ -157,29 +149,47 @@ def _model_keys(endpoints: Iterable[Endpoint]) -> list[ModelKey]:
     return list(keys)
 
 
-def _parameters(model: type[BaseModel] | None, where: str) -> list[dict[str, Any]]:
+def _parameter_schema(prop: dict[str, Any]) -> dict[str, Any]:
+    """A field's schema as a URL parameter: a URL has no null, so `X | None` is `X`."""
+    options = prop.get("anyOf")
+    if options is not None:
+        present = [option for option in options if option.get("type") != "null"]
+        if len(present) == 1:
+            prop = {**{k: v for k, v in prop.items() if k != "anyOf"}, **present[0]}
+    return {k: v for k, v in prop.items() if k not in ("title", "default") or
+            (k == "default" and v is not None)}
+
+
+def _parameters(model: type[BaseModel] | None, where: str,
+                components: dict[str, Any]) -> list[dict[str, Any]]:
+    """The model's fields as OpenAPI parameters; the types they refer to (an enum, say) go
+    into `components`, where their `$ref` points."""
     if model is None:
         return []
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(ref_template=_COMPONENT)
+    components.update(schema.get("$defs", {}))
     required = set(schema.get("required", ()))
     return [{"name": name, "in": where, "required": where == "path" or name in required,
-             "schema": {k: v for k, v in prop.items() if k != "title"}}
+             "schema": _parameter_schema(prop)}
             for name, prop in schema.get("properties", {}).items()]
 
 
-def _declared(endpoint: Endpoint, refs: Mapping[Any, dict[str, Any]]) -> dict[str, Any]:
+def _declared(endpoint: Endpoint, refs: Mapping[Any, dict[str, Any]],
+              components: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI operation of one declared endpoint."""
     op: dict[str, Any] = {"summary": endpoint.summary, "tags": list(endpoint.tags)}
     if endpoint.description:
         op["description"] = endpoint.description
-    parameters = (_parameters(endpoint.path_params, "path")
-                  + _parameters(endpoint.query, "query"))
+    parameters = (_parameters(endpoint.path_params, "path", components)
+                  + _parameters(endpoint.query, "query", components))
     if parameters:
         op["parameters"] = parameters
     if endpoint.body is not None:
         op["requestBody"] = json_body(refs[(endpoint.body, "validation")])
     if endpoint.response is None:
-        responses: dict[str, Any] = {"204": {"description": endpoint.summary}}
+        # No body: a 204, unless the endpoint declares what it answers (a websocket's 101).
+        responses: dict[str, Any] = (
+            {} if endpoint.extra_responses else {"204": {"description": endpoint.summary}})
     else:
         responses = {str(endpoint.status): json_response(
             endpoint.summary, refs[(endpoint.response, "serialization")])}
@@ -192,54 +202,18 @@ def _declared(endpoint: Endpoint, refs: Mapping[Any, dict[str, Any]]) -> dict[st
     return _operation(op, endpoint.roles, bool(parameters))
 
 
-def _merge_legacy(module: Any, paths: dict[str, Any], schemas: dict[str, Any]) -> None:
-    name = getattr(module, "__name__", repr(module))
-    for key, schema in module.OPENAPI.get("schemas", {}).items():
-        if key in schemas and schemas[key] != schema:
-            raise ValueError(f"{name}: schema {key!r} is already defined differently")
-        schemas[key] = schema
-    documented: dict[str, Any] = module.OPENAPI.get("paths", {})
-    routed: set[tuple[str, str]] = set()
-    for route in module.routes:
-        if not isinstance(route, web.RouteDef):
-            continue
-        path, method = _openapi_path(route.path), route.method.lower()
-        operation = documented.get(path, {}).get(method)
-        if operation is None:
-            raise ValueError(f"{name}: {route.method} {route.path} is not in its OPENAPI")
-        item = paths.setdefault(path, {})
-        if method in item:
-            raise ValueError(f"{name}: {route.method} {path} is documented twice")
-        item[method] = _operation(operation, getattr(route.handler, "allowed_roles", None),
-                                  bool(documented[path].get("parameters")))
-        for key, value in documented[path].items():
-            if key not in METHODS:
-                item.setdefault(key, copy.deepcopy(value))
-        routed.add((path, method))
-    for path, item in documented.items():
-        for method in set(item) & set(METHODS):
-            if (path, method) not in routed:
-                raise ValueError(f"{name}: OPENAPI documents {method.upper()} {path}, "
-                                 "which it does not route")
-
-
 def build(modules: Iterable[HttpModule], *, version: str = "1") -> dict[str, Any]:
     """The OpenAPI document of the modules' declared endpoints."""
-    modules = list(modules)
-    endpoints = [endpoint for module in modules if hasattr(module, "API")
-                 for endpoint in module.API.endpoints]
+    endpoints = [endpoint for module in modules for endpoint in module.API.endpoints]
     refs, defs = models_json_schema(_model_keys(endpoints), ref_template=_COMPONENT)
+    components: dict[str, Any] = dict(defs.get("$defs", {}))
     paths: dict[str, Any] = {}
-    legacy: dict[str, Any] = {}  # TRANSITIONAL
-    for module in modules:
-        if not hasattr(module, "API"):
-            _merge_legacy(module, paths, legacy)
     for endpoint in endpoints:
         item = paths.setdefault(_openapi_path(endpoint.path), {})
         method = endpoint.method.lower()
         if method in item:
             raise ValueError(f"{endpoint.method} {endpoint.path} is declared twice")
-        item[method] = _declared(endpoint, refs)
+        item[method] = _declared(endpoint, refs, components)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -250,7 +224,7 @@ def build(modules: Iterable[HttpModule], *, version: str = "1") -> dict[str, Any
         },
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": {"Error": ERROR_SCHEMA, **legacy, **defs.get("$defs", {})},
+            "schemas": {"Error": ERROR_SCHEMA, **components},
             "responses": _standard_responses(),
             "securitySchemes": SECURITY_SCHEMES,
         },

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from callcenter.auth.principal import Principal, Role
 from callcenter.complaints import service
 from callcenter.complaints.models import ComplaintCounterRow
+from callcenter.complaints.schemas import ComplaintIn
 from callcenter.hub import MemoryHub
 from callcenter.overdue.models import ReminderRow
 from callcenter.rules.classification import RequestKind
@@ -26,19 +27,11 @@ AGENT = Principal(1, "li.na", Role.AGENT)
 A, S, M = Role.AGENT, Role.SUPERVISOR, Role.MANAGER
 
 
-def _values(**overrides: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "kind": RequestKind.COMPLAINT, "subject": "s", "content": "", "complainant": "c",
-        "contact": "", "customer_id": None, "order_id": None, "call_id": None, "owner": None,
-        "crises": (), "batch": None, "batch_incident": False, "answered_on_call": False,
-        "overseas": None}
-    values.update(overrides)
-    return values
-
-
-async def _register(db: Database, at: datetime, **overrides: object) -> str:
+async def _register(db: Database, at: datetime, customer_id: int | None = None) -> str:
     async with db.transaction() as session:
-        row, _ = await service.register(session, AGENT, _values(**overrides), SHANGHAI, at)
+        row, _ = await service.register(session, AGENT, ComplaintIn(
+            kind=RequestKind.COMPLAINT, subject="s", complainant="c", customer_id=customer_id),
+            SHANGHAI, at)
         return row.number
 
 

@@ -10,12 +10,15 @@ from sqlalchemy import func, select
 
 from callcenter.auth.principal import Principal, Role
 from callcenter.complaints import service as complaints
+from callcenter.complaints.schemas import ComplaintIn
 from callcenter.customers import service as customers
 from callcenter.customers.models import CustomerPhoneRow, CustomerRow
+from callcenter.customers.schemas import ContractIn, ProductIn
 from callcenter.followups.outbox import Topic, emit
 from callcenter.orders import service as orders
+from callcenter.orders.schemas import OrderIn, OrderKind
 from callcenter.rules.calendar import WorkingCalendar
-from callcenter.rules.classification import RequestKind
+from callcenter.rules.classification import RequestKind, ServiceClass
 from callcenter.rules.status import ComplaintStatus, OrderStatus
 from callcenter.settings import Settings, load_settings
 from callcenter.storage.database import Database
@@ -79,10 +82,9 @@ async def returned_order(db: Database, customer_id: int, technician: str,
     """A repair order taken to "returned" at `at`: writes the R14 product_returned event."""
     calendar = WorkingCalendar(SHANGHAI)
     async with db.transaction() as session:
-        row = await orders.register(session, SYSTEM, {
-            "customer_id": customer_id, "product_id": None, "call_id": None, "kind": "repair",
-            "service_class": "C", "description": "", "technician": technician,
-            "units": None}, calendar, at)
+        row = await orders.register(session, SYSTEM, OrderIn(
+            customer_id=customer_id, kind=OrderKind.REPAIR, service_class=ServiceClass.WARRANTY,
+            technician=technician), calendar, at)
         for status in (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.COMPLETED,
                        OrderStatus.RETURNED):
             await orders.move(session, SYSTEM, row.id, status, "", None, calendar, at)
@@ -93,14 +95,11 @@ async def resolved_complaint(db: Database, customer_id: int, at: datetime) -> in
     """A complaint resolved at `at`: writes the R15 complaint_resolved event."""
     calendar = WorkingCalendar(SHANGHAI)
     async with db.transaction() as session:
-        row, _ = await complaints.register(session, SYSTEM, {
-            "kind": RequestKind.COMPLAINT, "subject": "noisy fridge", "content": "",
-            "complainant": "customer", "contact": "", "customer_id": customer_id,
-            "order_id": None, "call_id": None, "owner": "supervisor-user", "crises": (),
-            "batch": None, "batch_incident": False, "answered_on_call": False,
-            "overseas": None}, SHANGHAI, at)
+        row, _ = await complaints.register(session, SYSTEM, ComplaintIn(
+            kind=RequestKind.COMPLAINT, subject="noisy fridge", complainant="customer",
+            customer_id=customer_id, owner="supervisor-user"), SHANGHAI, at)
         for status in (ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED):
-            await complaints.move(session, SYSTEM, row.id, status, "", {}, calendar, at)
+            await complaints.move(session, SYSTEM, row.id, status, "", calendar, at)
         return row.id
 
 
@@ -108,15 +107,14 @@ async def delivered_product(db: Database, customer_id: int, at: datetime,
                             warranty_end: datetime | None) -> int:
     """A product delivered at `at`: writes the R16 product_delivered event."""
     async with db.transaction() as session:
-        product = await customers.add_product(session, SYSTEM, customer_id, {
-            "model": "FR-200", "serial": "", "purchased_on": None, "delivered_at": at,
-            "warranty_end": warranty_end}, SHANGHAI)
+        product = await customers.add_product(session, SYSTEM, customer_id, ProductIn(
+            model="FR-200", delivered_at=at, warranty_end=warranty_end), SHANGHAI)
         return product.id
 
 
 async def contract(db: Database, customer_id: int, starts: datetime, ends: datetime) -> int:
     """A maintenance contract: writes the R13 contract_dates event."""
     async with db.transaction() as session:
-        row = await customers.add_contract(session, SYSTEM, customer_id, {
-            "product_id": None, "starts_at": starts, "ends_at": ends}, SHANGHAI)
+        row = await customers.add_contract(session, SYSTEM, customer_id, ContractIn(
+            starts_at=starts, ends_at=ends), SHANGHAI)
         return row.id

@@ -213,3 +213,25 @@ async def test_reading_the_job_list_a_job_and_the_preview_list_is_audited_per_jo
         ("supervisor-user", str(job_ids[0]), None),
         ("agent-li", str(preview.id), "preview"),
     ])
+
+
+async def test_job_filters_left_empty_mean_any_and_bad_ones_are_named(api: Api) -> None:
+    now = datetime.now(UTC)
+    customer = await add_customer(api.db, "Qian", "+8613900001221", now=now)
+    await returned_order(api.db, customer, "tech-wang", now)
+    await api.app[DIALER].run_once()
+    listed = await api.as_("manager", "GET", "/api/dialer/jobs",
+                           params={"kind": "", "at_risk": "false", "customer_id": customer})
+    assert [job["customer_id"] for job in listed["jobs"]] == [customer]
+    assert listed["jobs"][0]["created_at"].endswith("Z")
+    refused = await api.as_("manager", "GET", "/api/dialer/jobs?at_risk=1", 400)
+    assert refused["error"]["details"]["field"] == "at_risk"
+    not_json = await api.client.post(
+        f"/api/dialer/jobs/{listed['jobs'][0]['id']}/cancel", data="note",
+        headers={**api.headers["supervisor"], "Content-Type": "text/plain"})
+    assert not_json.status == 415
+    period = await api.as_("manager", "GET", "/api/dialer/satisfaction",
+                           params={"since": "2026-03-01T00:00:00+08:00",
+                                   "until": "2026-04-01T00:00:00+08:00"})
+    assert (period["since"], period["until"]) == ("2026-02-28T16:00:00Z",
+                                                  "2026-03-31T16:00:00Z")

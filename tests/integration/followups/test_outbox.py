@@ -12,7 +12,9 @@ from callcenter.auth.principal import Principal, Role
 from callcenter.followups import outbox
 from callcenter.followups.models import OutboxRow
 from callcenter.orders import service as orders
+from callcenter.orders.schemas import OrderIn, OrderKind
 from callcenter.rules.calendar import WorkingCalendar
+from callcenter.rules.classification import ServiceClass
 from callcenter.rules.status import OrderStatus
 from callcenter.storage.database import Database
 from tests.integration.customers.support import Api
@@ -75,10 +77,9 @@ async def test_change_rolled_back_after_the_event_was_added_leaves_neither(db: D
         customer = CustomerRow(name="c")
         session.add(customer)
         await session.flush()
-        row = await orders.register(session, who, {
-            "customer_id": customer.id, "product_id": None, "call_id": None, "kind": "repair",
-            "service_class": "A", "description": "", "technician": "t", "units": None},
-            calendar, at)
+        row = await orders.register(session, who, OrderIn(
+            customer_id=customer.id, kind=OrderKind.REPAIR, service_class=ServiceClass.PAID,
+            technician="t"), calendar, at)
         for step in ("dispatched", "on_site", "completed"):
             await orders.move(session, who, row.id, OrderStatus(step), "", None, calendar, at)
 

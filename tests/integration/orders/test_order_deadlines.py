@@ -10,7 +10,9 @@ import pytest
 from callcenter.auth.principal import Principal, Role
 from callcenter.customers.models import CustomerRow
 from callcenter.orders import service
+from callcenter.orders.schemas import OrderIn, OrderKind
 from callcenter.rules.calendar import WorkingCalendar
+from callcenter.rules.classification import ServiceClass
 from callcenter.storage.database import Database
 
 pytestmark = pytest.mark.integration
@@ -24,10 +26,9 @@ async def _register(db: Database, zone: str, at: datetime, units: int | None = N
         customer = CustomerRow(name="c", zone=zone)
         session.add(customer)
         await session.flush()
-        row = await service.register(session, AGENT, {
-            "customer_id": customer.id, "product_id": None, "call_id": "1700000000.1",
-            "kind": "repair", "service_class": "C", "description": "", "technician": None,
-            "units": units}, WorkingCalendar(SHANGHAI), at)
+        row = await service.register(session, AGENT, OrderIn(
+            customer_id=customer.id, call_id="1700000000.1", kind=OrderKind.REPAIR,
+            service_class=ServiceClass.WARRANTY, units=units), WorkingCalendar(SHANGHAI), at)
         return row.id
 
 

@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from callcenter.auth.principal import Principal, Role
 from callcenter.complaints import service as complaints
+from callcenter.complaints.schemas import ComplaintIn
 from callcenter.customers.models import CustomerRow
 from callcenter.hub import MemoryHub
 from callcenter.orders import service as orders
+from callcenter.orders.schemas import OrderIn, OrderKind, OrderPatch
 from callcenter.overdue.models import ReminderRow
 from callcenter.overdue.watch import run_once
 from callcenter.rules.calendar import WorkingCalendar
-from callcenter.rules.classification import RequestKind
+from callcenter.rules.classification import RequestKind, ServiceClass
 from callcenter.storage.database import Database
 from tests.integration.customers.support import Api
 
@@ -32,15 +34,12 @@ async def _seed(db: Database, technician: str | None = "zhao") -> tuple[int, int
         customer = CustomerRow(name="c", zone="city")
         session.add(customer)
         await session.flush()
-        order = await orders.register(session, WHO, {
-            "customer_id": customer.id, "product_id": None, "call_id": None, "kind": "repair",
-            "service_class": "C", "description": "", "technician": technician, "units": None},
-            WorkingCalendar(SHANGHAI), REGISTERED)
-        complaint, _ = await complaints.register(session, WHO, {
-            "kind": RequestKind.COMPLAINT, "subject": "s", "content": "", "complainant": "c",
-            "contact": "", "customer_id": customer.id, "order_id": None, "call_id": None,
-            "owner": "wang.jingli", "crises": (), "batch": None, "batch_incident": False,
-            "answered_on_call": False, "overseas": None}, SHANGHAI, REGISTERED)
+        order = await orders.register(session, WHO, OrderIn(
+            customer_id=customer.id, kind=OrderKind.REPAIR, service_class=ServiceClass.WARRANTY,
+            technician=technician), WorkingCalendar(SHANGHAI), REGISTERED)
+        complaint, _ = await complaints.register(session, WHO, ComplaintIn(
+            kind=RequestKind.COMPLAINT, subject="s", complainant="c", customer_id=customer.id,
+            owner="wang.jingli"), SHANGHAI, REGISTERED)
         return order.id, complaint.id
 
 
@@ -92,9 +91,9 @@ async def test_undispatched_order_reminds_the_supervisors(db: Database) -> None:
 async def test_stopped_clocks_are_not_reminded(db: Database) -> None:
     order_id, _ = await _seed(db)
     async with db.transaction() as session:
-        await orders.change(session, WHO, order_id, {
-            "plan_sent_at": REGISTERED + timedelta(hours=1),
-            "first_contact_at": REGISTERED + timedelta(minutes=5)}, REGISTERED + timedelta(hours=1))
+        await orders.change(session, WHO, order_id, OrderPatch(
+            plan_sent_at=REGISTERED + timedelta(hours=1),
+            first_contact_at=REGISTERED + timedelta(minutes=5)), REGISTERED + timedelta(hours=1))
     reminded = await run_once(db, MemoryHub(), REGISTERED + timedelta(hours=5, minutes=30))
     assert [(r["deadline"], r["state"]) for r in reminded] == [("on_site", "due_soon")]
 

@@ -91,6 +91,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[str]] = {
     # agent desk (callcenter.agents) and its page (agent_ui)
     ("GET", "/agent"): PUBLIC,
     ("GET", "/agent/static/{name}"): PUBLIC,
+    ("GET", "/api/docs"): PUBLIC,
+    ("GET", "/vendor/{package}/{name}"): PUBLIC,
     ("GET", "/ws/agent"): frozenset({AGENT}),
     ("GET", "/api/agent/desk"): frozenset({AGENT}),
     ("POST", "/api/agent/login"): frozenset({AGENT}),

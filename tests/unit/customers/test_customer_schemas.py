@@ -61,6 +61,6 @@ def test_warranty_must_end_after_delivery_and_contract_after_start() -> None:
     with pytest.raises(InvalidInput, match="ends_at"):
         parse_body(ContractIn, _body({"starts_at": "2026-01-02T00:00:00Z",
                                       "ends_at": "2026-01-01T00:00:00Z"}))
-    with pytest.raises(InvalidInput, match="starts_at: .*timezone"):
+    with pytest.raises(InvalidInput, match=r"starts_at: .*timezone"):
         parse_body(ContractIn, _body({"starts_at": "2026-01-02T00:00:00",
                                       "ends_at": "2027-01-01T00:00:00Z"}))
