@@ -40,4 +40,8 @@ if [[ ! -f "$stamp" ]]; then
     .venv/bin/pip install -q --no-deps -e .
     rm -f .venv/.installed-* && touch "$stamp"
 fi
+# `callcenter` on the PATH, as the README uses it (the newest setup's checkout wins).
+if [[ -w /usr/local/bin ]]; then
+    ln -sfn "$PWD/.venv/bin/callcenter" /usr/local/bin/callcenter
+fi
 log "ready"
