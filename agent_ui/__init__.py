@@ -75,7 +75,14 @@ async def vendor_file(request: web.Request) -> web.FileResponse:
     return response
 
 
+async def home(request: web.Request) -> web.Response:
+    """`/` and `/agent/`: the desk, the one page every signed-in role has for now."""
+    raise web.HTTPFound("/agent")
+
+
 def add_pages(router: web.UrlDispatcher) -> None:
+    router.add_get("/", home)
+    router.add_get("/agent/", home)
     router.add_get("/agent", agent_page)
     router.add_get("/agent/static/{name}", static_file)
     router.add_get("/api/docs", api_docs_page)

@@ -14,6 +14,7 @@ from callcenter.auth import cli as auth_cli
 from callcenter.devtools.bench import add_ingest_arguments
 from callcenter.devtools.bench.pop import add_pop_arguments
 from callcenter.devtools.demo import cli as demo_cli
+from callcenter.directory import cli as directory_cli
 from callcenter.settings import Settings, SettingsError, load_settings, setting_names
 from callcenter.sitecalendar import cli as calendar_cli
 
@@ -63,10 +64,20 @@ def _scenario(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from callcenter.devtools.pbx.recording import run_scenarios
+    from callcenter.devtools.pbx.scenarios import SCENARIOS
 
     record_dir = Path(args.record) if args.record else None
-    for path in asyncio.run(run_scenarios(settings.ami, args.names, record_dir=record_dir)):
-        print(path)
+    names = args.names or list(SCENARIOS)
+    for path in asyncio.run(run_scenarios(settings.ami, names, record_dir=record_dir)):
+        print(f"recorded {path}")
+    for name in names:
+        scenario = SCENARIOS[name]
+        callers = ", ".join(f"{c.number} → {c.queue}" for c in scenario.callers)
+        print(f"placed {name}: {len(scenario.callers)} call(s) ({callers}); "
+              f"{scenario.description}")
+    print(f"{sum(len(SCENARIOS[n].callers) for n in names)} call(s) placed on the PBX at "
+          f"{settings.ami.host}:{settings.ami.port}; they are in the call registry of a "
+          "service connected to it")
     return 0
 
 
@@ -121,13 +132,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--production", action="store_true",
                    help="load only the production configuration, without the bench overlay")
     p.set_defaults(run=_pbx)
-    p = sub.add_parser("scenario",
-                       help="place the bench's test calls (callcenter.devtools.pbx.scenarios)")
-    p.add_argument("names", nargs="*", help="scenario names (default: all, side by side)")
+    from callcenter.devtools.pbx.scenarios import SCENARIOS
+
+    p = sub.add_parser(
+        "scenario", help="place the bench's test calls (callcenter.devtools.pbx.scenarios)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="scenarios:\n" + "\n".join(f"  {name}\n      {scenario.description}"
+                                          for name, scenario in SCENARIOS.items()))
+    p.add_argument("names", nargs="*", metavar="NAME", choices=sorted(SCENARIOS),
+                   help="scenarios to place (default: all, side by side)")
     p.add_argument("--record", metavar="DIR", help="record each scenario's AMI transcript")
     p.set_defaults(run=_scenario)
     sub.add_parser("settings", help="print the settings in force").set_defaults(run=_settings)
     auth_cli.register(sub)
+    directory_cli.register(sub)
     demo_cli.register(sub)
     calendar_cli.register(sub)
     p = _subcommands(sub, "bench").add_parser(
@@ -158,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=settings.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+        # Alembic tells every step at INFO; a command says itself what it did (and serve
+        # logs a migration that ran as one line of its own).
+        logging.getLogger("alembic").setLevel(logging.WARNING)
         redact.install(settings)
         run: Command = args.run
         return run(settings, args)

@@ -54,4 +54,8 @@ if [[ ! -f "$npm_stamp" ]]; then
     npm ci --prefix agent_ui --ignore-scripts --no-audit --no-fund >/dev/null
     touch "$npm_stamp"
 fi
+# `callcenter` on the PATH, as the README uses it (the newest setup's checkout wins).
+if [[ -w /usr/local/bin ]]; then
+    ln -sfn "$PWD/.venv/bin/callcenter" /usr/local/bin/callcenter
+fi
 log "ready"

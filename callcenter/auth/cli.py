@@ -62,7 +62,12 @@ def add_account(settings: Settings, args: argparse.Namespace) -> int:
             "username": args.username, "role": args.role, "agent_id": args.agent,
             "display_name": args.display_name, "password": read_password()}))
         row = await auth.accounts.create(new.spec(), None)
-        return f"account {row.id} {row.username} ({row.role}) created"
+        done = f"account {row.id} {row.username} ({row.role}) created"
+        if row.role == "agent" and row.agent_id is None:
+            done += ("\nwarning: no --agent given: the desk will ask for an agent link until an "
+                     "administrator sets one (PUT /api/accounts/ID with agent_id; "
+                     "`callcenter agents` lists the ids)")
+        return done
 
     return _run(settings, work)
 

@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import os
 
+from callcenter import redact
 from callcenter.settings import Settings
 
 
@@ -18,6 +19,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                          "complaints and past calls")
     p.add_argument("--customers", type=int, default=5_000)
     p.add_argument("--seed", type=int, default=42, help="same seed, same day → same data")
+    p.add_argument("--reset", action="store_true",
+                   help="take away the demo data already loaded, then load it again")
     p.set_defaults(run=seed_demo)
     bench = sub.add_parser("bench", help="benchmarks that print figures").add_subparsers(
         dest="bench", required=True)
@@ -38,7 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def seed_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from callcenter.devtools.demo.seed import seed
+    from callcenter.devtools.demo.seed import demo_customers, remove_demo, seed
     from callcenter.rules.calendar import WorkingCalendar
     from callcenter.schema import migrate
     from callcenter.storage.database import open_database
@@ -50,14 +53,23 @@ def seed_demo(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work() -> None:
         db = open_database(settings.database_url)
+        where = redact.redact_url(settings.database_url)
         try:
+            loaded = await demo_customers(db)
+            if loaded and not args.reset:
+                print(f"the demo is already loaded in {where} ({loaded:,} demo customers); "
+                      "nothing added. `callcenter seed-demo --reset` loads it again.")
+                return
+            if loaded:
+                print(f"removed the demo's {await remove_demo(db):,} customers and their "
+                      "history", flush=True)
             report = await seed(db, args.customers, seed_value=args.seed,
                                 calendar=WorkingCalendar(settings.zone),
                                 progress=lambda line: print(line, flush=True))
         finally:
             await db.dispose()
         counts = ", ".join(f"{n:,} {name}" for name, n in report.rows.items())
-        print(f"seeded into {settings.database_url.split('@')[-1]} in {report.seconds:.1f} s: "
+        print(f"seeded into {where} in {report.seconds:.1f} s: "
               f"{counts} (customer ids from {report.first_customer_id})")
 
     asyncio.run(work())

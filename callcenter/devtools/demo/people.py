@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from callcenter.calls.sla import rings
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.rules.deadlines import (
     ServiceZone,
@@ -49,6 +50,20 @@ SUBJECTS = ["空调不制冷", "冰箱噪音大", "洗衣机漏水", "热水器�
             "安装费用不合理", "客服态度差", "配件迟迟不到", "油烟机吸力弱"]
 
 
+DEMO_NOTE = "演示数据 · demo"
+"""Every demo customer carries this note: it is how a second run sees the demo is loaded,
+and how `--reset` finds the rows to take away (and a card on screen says what it is)."""
+
+# A hotline's day in the site's zone: (peak hour, spread in hours, share of the calls); what
+# is left is the evening and the night, which go to the duty mobile after 20:00 (R2).
+DAY_PEAKS = ((10.0, 1.3, 0.50), (15.0, 1.6, 0.46))
+OPEN_FROM, OPEN_UNTIL = 8.0, 20.0
+# How unanswered calls end, and how often (answered calls: the rest).
+UNANSWERED = (("queue_hangup", 0.045), ("ringing_hangup", 0.02), ("queue_timeout", 0.01))
+TIMEOUT_S = 60.0
+MAX_RINGS, RING_CYCLE_S = 3, 5.0  # R1 as the demo's queue has it
+
+
 def mobile(index: int) -> str:
     """The `index`-th demo mobile number, E.164; distinct for every index below 7×10⁸."""
     prefix = MOBILE_PREFIXES[index % len(MOBILE_PREFIXES)]
@@ -77,6 +92,7 @@ class Batch:
     complaints: list[dict[str, Any]] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
     surveys: list[dict[str, Any]] = field(default_factory=list)
+    jobs: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -93,9 +109,10 @@ class DemoMaker:
     """Makes customers `index` by `index` with their products, orders, complaints and calls."""
 
     def __init__(self, seed: int, today: datetime, calendar: WorkingCalendar,
-                 ids: Ids, serials: dict[str, int]) -> None:
+                 ids: Ids, serials: dict[str, int], *, now: datetime | None = None) -> None:
         self.seed = seed
         self.today = today
+        self.now = now or today + timedelta(days=1)  # nothing after it is made
         self.calendar = calendar
         self.ids = ids
         self.serials = serials
@@ -120,7 +137,7 @@ class DemoMaker:
             "zone": zone, "overseas": overseas,
             "time_zone": rng.choice(OVERSEAS_ZONES) if overseas else "Asia/Shanghai",
             "vip": rng.random() < 0.05, "language": _weighted(rng, LANGUAGES),
-            "do_not_call": rng.random() < 0.02, "notes": "", "created_at": self.today,
+            "do_not_call": rng.random() < 0.02, "notes": DEMO_NOTE, "created_at": self.today,
             "updated_at": self.today})
         numbers = [mobile(index)]
         if rng.random() < 0.03 and self._shared_line is not None:
@@ -203,6 +220,10 @@ class DemoMaker:
             "updated_at": clock})
         if steps >= 5 and rng.random() < 0.5:
             self._survey(out, rng, cid, oid, technician, clock)
+        returned = stamps["returned_at"]
+        if returned is not None and self.today - returned < timedelta(days=4):
+            self._follow_up(out, rng, cid, "technician_survey", returned, timedelta(days=3),
+                            order_id=oid, technician=technician)
 
     def _survey(self, out: Batch, rng: random.Random, cid: int, oid: int,
                 technician: str | None, after: datetime) -> None:
@@ -247,17 +268,71 @@ class DemoMaker:
             "resolved_at": at + timedelta(days=3) if status in ("resolved", "closed") else None,
             "closed_at": at + timedelta(days=5) if status == "closed" else None,
             "updated_at": at, "detail": {}})
+        resolved = at + timedelta(days=3)
+        if status == "resolved" and self.today - resolved < timedelta(days=8):
+            self._follow_up(out, rng, cid, "complaint_callback", resolved, timedelta(days=7),
+                            complaint_id=complaint_id)
+
+    def _follow_up(self, out: Batch, rng: random.Random, cid: int, kind: str,
+                   opens: datetime, within: timedelta, **links: Any) -> None:
+        """A follow-up call the rules ask for (R14 after a repair, R15 after a complaint):
+        most recent ones done, the rest due, some of them at risk of missing the rule."""
+        due = opens + within
+        done = opens < self.today - timedelta(days=1) and rng.random() < 0.7
+        pending_at = max(self.today + timedelta(hours=rng.randint(1, 9)), opens)
+        out.jobs.append({
+            "kind": kind, "mode": "auto", "state": "done" if done else "pending",
+            "result": "complete" if done else None, "customer_id": cid,
+            "order_id": links.get("order_id"), "complaint_id": links.get("complaint_id"),
+            "technician": links.get("technician"), "subject": kind, "opens_at": opens,
+            "due_at": due, "next_attempt_at": None if done else pending_at,
+            "attempts": 1 if done else rng.choice([0, 0, 1, 2]), "max_attempts": 3,
+            "at_risk": not done and due - self.today < timedelta(days=1),
+            "finished_at": opens + timedelta(hours=rng.randint(2, 20)) if done else None,
+            "note": "", "payload": {}, "created_at": opens, "updated_at": opens})
+
+    def _call_start(self, rng: random.Random) -> datetime | None:
+        """When a call came in: a day of the last half year, an hour of the hotline's day in
+        the site's zone (morning and afternoon peaks, quiet nights); None if that is later
+        than now."""
+        day = (self.today - timedelta(days=rng.randint(0, 180))).astimezone(
+            self.calendar.zone).date()
+        roll = rng.random()
+        for peak, spread, share in DAY_PEAKS:
+            if roll < share:
+                hour = rng.gauss(peak, spread)
+                while not OPEN_FROM <= hour < OPEN_UNTIL:
+                    hour = rng.gauss(peak, spread)
+                break
+            roll -= share
+        else:
+            hour = rng.uniform(0.0, 24.0)
+        local = datetime.combine(day, time(), tzinfo=self.calendar.zone) + timedelta(hours=hour)
+        entered = local.astimezone(self.today.tzinfo)
+        return entered if entered < self.now else None
 
     def _calls(self, out: Batch, rng: random.Random, cid: int, index: int,
                numbers: list[str]) -> None:
         for n in range(rng.choices([0, 1, 2, 3, 5, 8], [10, 25, 25, 20, 15, 5])[0]):
             number = rng.choice(numbers)
-            entered = self.today - timedelta(days=rng.randint(0, 180), seconds=rng.randint(
-                0, 86_399))
-            answered = rng.random() < 0.93
-            wait = rng.uniform(1.0, 14.0) if answered else rng.uniform(2.0, 60.0)
+            entered = self._call_start(rng)
+            if entered is None:
+                continue
+            exit_reason, wait = "answered", rng.lognormvariate(1.7, 0.55)  # mostly 3-12 s
+            roll = rng.random()
+            for reason, share in UNANSWERED:
+                if roll < share:
+                    exit_reason = reason
+                    wait = TIMEOUT_S if reason == "queue_timeout" else rng.uniform(1.5, 45.0)
+                    break
+                roll -= share
+            answered = exit_reason == "answered"
             talk = rng.uniform(30.0, 600.0) if answered else None
             ended = entered + timedelta(seconds=wait + (talk or 0.0))
+            if ended > self.now:
+                continue
+            wait = round(wait, 3)
+            caller_rings = rings(wait, RING_CYCLE_S)
             shared = number in self._shared
             out.calls.append({
                 "call_id": f"demo-{self.seed}-{index}-{n}", "caller_num_raw": number[3:],
@@ -265,13 +340,13 @@ class DemoMaker:
                 "entered_at": entered, "queued_at": entered,
                 "answered_at": entered + timedelta(seconds=wait) if answered else None,
                 "ended_at": ended, "menu_s": 0.0, "wait_s": wait,
-                "caller_rings": max(1, int(wait // 5) + 1), "within_rule": wait <= 15.0,
-                "rule_max_rings": 3, "rule_ring_cycle_s": 5.0,
+                "caller_rings": caller_rings, "within_rule": answered and caller_rings <= MAX_RINGS,
+                "rule_max_rings": MAX_RINGS, "rule_ring_cycle_s": RING_CYCLE_S,
                 "answered_by_agent": f"agent{rng.randint(1, 30):02d}" if answered else None,
-                "answered_interface": None, "talk_s": talk,
-                "exit_reason": "answered" if answered else "abandoned",
-                "abandon_position": None if answered else 1, "interrupted": False,
-                "outcome": None, "customer_id": None if shared else cid})
+                "answered_interface": None, "talk_s": talk, "exit_reason": exit_reason,
+                "abandon_position": 1 if exit_reason.endswith("hangup") else None,
+                "interrupted": False, "outcome": None,
+                "customer_id": None if shared else cid})
 
 
 def day_start(moment: datetime) -> datetime:

@@ -24,11 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from callcenter.calls.models import CallRow
 from callcenter.complaints.models import ComplaintCounterRow, ComplaintRow
 from callcenter.customers.models import ContractRow, CustomerPhoneRow, CustomerRow, ProductRow
-from callcenter.devtools.demo.people import Batch, DemoMaker, Ids, day_start
+from callcenter.devtools.demo.people import DEMO_NOTE, Batch, DemoMaker, Ids, day_start
 from callcenter.followups.models import SurveyResultRow
 from callcenter.orders.models import OrderTransitionRow, ServiceOrderRow
 from callcenter.rules.calendar import WorkingCalendar
 from callcenter.storage.database import Database
+from dialer.models import DialerAttemptRow, DialerJobRow
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ _TABLES: list[tuple[str, Any]] = [
     ("customers", CustomerRow), ("phones", CustomerPhoneRow), ("products", ProductRow),
     ("contracts", ContractRow), ("orders", ServiceOrderRow),
     ("transitions", OrderTransitionRow), ("complaints", ComplaintRow), ("calls", CallRow),
-    ("surveys", SurveyResultRow),
+    ("surveys", SurveyResultRow), ("jobs", DialerJobRow),
 ]
 _EXPLICIT_IDS = ("customers", "products", "service_orders", "complaints")
 
@@ -117,12 +118,41 @@ async def _move_sequences(conn: AsyncConnection) -> None:
             f"(SELECT coalesce(max(id), 0) + 1 FROM {name}), false)"))
 
 
+async def demo_customers(db: Database) -> int:
+    """How many demo customers the database holds (0: the demo is not loaded)."""
+    async with db.engine.connect() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(CustomerRow).where(
+            CustomerRow.notes == DEMO_NOTE)) or 0)
+
+
+async def remove_demo(db: Database) -> int:
+    """Take the demo away: its customers and everything made with them, children first
+    (SQLite does not enforce the foreign keys' cascades); returns the customers removed."""
+    mine = select(CustomerRow.id).where(CustomerRow.notes == DEMO_NOTE).scalar_subquery()
+    orders = select(ServiceOrderRow.id).where(ServiceOrderRow.customer_id.in_(mine))
+    async with db.engine.begin() as conn:
+        jobs = select(DialerJobRow.id).where(DialerJobRow.customer_id.in_(mine))
+        await conn.execute(delete(DialerAttemptRow).where(DialerAttemptRow.job_id.in_(jobs)))
+        await conn.execute(delete(DialerJobRow).where(DialerJobRow.customer_id.in_(mine)))
+        await conn.execute(delete(SurveyResultRow).where(SurveyResultRow.customer_id.in_(mine)))
+        await conn.execute(delete(CallRow).where(CallRow.call_id.like("demo-%")))
+        await conn.execute(delete(ComplaintRow).where(ComplaintRow.customer_id.in_(mine)))
+        await conn.execute(delete(OrderTransitionRow).where(
+            OrderTransitionRow.order_id.in_(orders)))
+        await conn.execute(delete(ServiceOrderRow).where(ServiceOrderRow.customer_id.in_(mine)))
+        for table in (ContractRow, ProductRow, CustomerPhoneRow):
+            await conn.execute(delete(table).where(table.customer_id.in_(mine)))
+        removed = await conn.execute(delete(CustomerRow).where(CustomerRow.notes == DEMO_NOTE))
+    return int(removed.rowcount or 0)
+
+
 async def seed(db: Database, customers: int, *, seed_value: int = 42,
                calendar: WorkingCalendar, now: datetime | None = None,
                progress: Callable[[str], None] = lambda _: None) -> SeedReport:
     """Add `customers` demo customers with their history; returns what was written."""
     started = time.perf_counter()
-    today = day_start(now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    today = day_start(now)
     totals: dict[str, int] = {}
     async with db.engine.begin() as conn:
         ids = await _next_ids(conn)
@@ -130,7 +160,7 @@ async def seed(db: Database, customers: int, *, seed_value: int = 42,
         serials = {row.period: row.last_serial
                    for row in (await conn.execute(select(table))).all()}
         first = ids.customer
-        maker = DemoMaker(seed_value, today, calendar, ids, serials)
+        maker = DemoMaker(seed_value, today, calendar, ids, serials, now=now)
         for start in range(0, customers, CHUNK):
             # Indexes continue after the customers already there: a second run adds new
             # people with new numbers instead of doubling the first run's.

@@ -65,3 +65,14 @@ def test_mistakes_are_reported_without_a_traceback(
 ) -> None:
     assert _run(monkeypatch, database_url, argv, stdin) == 1
     assert message in capsys.readouterr().err
+
+
+def test_an_agent_account_without_an_agent_link_is_made_with_a_warning_saying_what_to_do(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(monkeypatch, sqlite_url, ["account", "add", "newbie", "--role", "agent"],
+                "a long password\n") == 0
+    out = capsys.readouterr().out
+    assert "newbie (agent) created" in out
+    assert "warning: no --agent given" in out
+    assert "callcenter agents" in out

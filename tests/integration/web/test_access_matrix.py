@@ -89,6 +89,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/reminders"): frozenset({AGENT, TECH, SUPERVISOR, MANAGER}),
     ("POST", "/api/reminders/{id}/acknowledge"): frozenset({AGENT, TECH, SUPERVISOR, MANAGER}),
     # agent desk (callcenter.agents) and its page (agent_ui)
+    ("GET", "/"): PUBLIC,
+    ("GET", "/agent/"): PUBLIC,
     ("GET", "/agent"): PUBLIC,
     ("GET", "/agent/static/{name}"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
