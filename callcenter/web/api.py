@@ -91,7 +91,13 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"
 
 
 def _utc(value: AwareDatetime) -> AwareDatetime:
-    return value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range") from None
+    if not 1970 <= utc.year <= 9000:
+        raise ValueError("is out of range (1970 to 9000)")
+    return utc
 
 
 Instant = Annotated[AwareDatetime, AfterValidator(_utc)]
