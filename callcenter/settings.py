@@ -131,6 +131,8 @@ def _area_code(raw: str) -> str:
 
 
 def _database_url(raw: str) -> str:
+    if not raw:
+        return raw  # unset: the embedded database in the data directory
     parts = urlsplit(raw)
     if parts.scheme.startswith("sqlite"):
         if parts.scheme != "sqlite+aiosqlite":
@@ -144,6 +146,17 @@ def _database_url(raw: str) -> str:
         return "postgresql+asyncpg://" + raw.split("://", 1)[1]
     raise ValueError(
         f"{raw!r} is not a database URL (sqlite+aiosqlite:///file.db or postgresql://...)")
+
+
+def _data_dir(raw: str) -> str:
+    if not raw.strip():
+        raise ValueError("must name a directory")
+    return str(Path(raw).expanduser().resolve())
+
+
+DEFAULT_DATA_DIR = "/var/lib/callcenter"
+"""Where the embedded database lives unless DATABASE_URL says otherwise: one absolute place,
+whatever directory a command is run from."""
 
 
 def database_url(raw: str) -> str:
@@ -287,6 +300,7 @@ Zone = Annotated[str, AfterValidator(_zone)]
 Region = Annotated[str, AfterValidator(_region)]
 AreaCode = Annotated[str, AfterValidator(_area_code)]
 DatabaseUrl = Annotated[str, AfterValidator(_database_url)]
+DataDir = Annotated[str, AfterValidator(_data_dir)]
 RedisUrl = Annotated[str | None, BeforeValidator(_blank_is_none), AfterValidator(_redis_url)]
 Networks = Annotated[tuple[str, ...], BeforeValidator(_networks)]
 LogLevel = Annotated[str, AfterValidator(_log_level)]
@@ -435,8 +449,9 @@ class DialerSettings(SettingsGroup, frozen=True):
 
 
 class Settings(EnvSettings, frozen=True):  # type: ignore[misc]  # frozen: see EnvSettings
-    database_url: Annotated[DatabaseUrl, Env("DATABASE_URL")] = (
-        "sqlite+aiosqlite:///callcenter.db")
+    data_dir: Annotated[DataDir, Env("CALLCENTER_DATA_DIR")] = DEFAULT_DATA_DIR
+    # Unset: the embedded SQLite file in data_dir (filled in by `_embedded_database`).
+    database_url: Annotated[DatabaseUrl, Env("DATABASE_URL")] = ""
     redis_url: Annotated[RedisUrl, Env("REDIS_URL")] = None
     http_host: Annotated[Text, Env("CALLCENTER_HTTP_HOST")] = "127.0.0.1"
     http_port: Annotated[Port, Env("CALLCENTER_HTTP_PORT")] = 8080
@@ -450,6 +465,14 @@ class Settings(EnvSettings, frozen=True):  # type: ignore[misc]  # frozen: see E
     trusted_proxies: Annotated[Networks, Env("CALLCENTER_TRUSTED_PROXIES")] = ()
     """Addresses or networks of the reverse proxies whose `X-Forwarded-Proto` and
     `X-Forwarded-For` are believed (`callcenter.web.proxies`); nobody's by default."""
+
+    @model_validator(mode="after")
+    def _embedded_database(self) -> Self:
+        """Without DATABASE_URL, the embedded SQLite file lives in the data directory."""
+        if not self.database_url:
+            url = f"sqlite+aiosqlite:///{Path(self.data_dir) / 'callcenter.db'}"
+            object.__setattr__(self, "database_url", url)  # frozen: set once, while built
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from callcenter.storage.database import prepare_sqlite
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -19,6 +21,7 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "heads") -> None:
     """Bring the schema to `revision`; safe to run on every start (no-op when current)."""
+    prepare_sqlite(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -6,7 +6,9 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -95,8 +97,16 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def prepare_sqlite(url: str) -> None:
+    """Make the folder of an SQLite file (the data directory on a first run)."""
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite") and parts.path not in ("", "/", "/:memory:"):
+        Path(parts.path[1:]).parent.mkdir(parents=True, exist_ok=True)
+
+
 def open_database(url: str, *, echo: bool = False) -> Database:
     if url.startswith("sqlite"):
+        prepare_sqlite(url)
         engine = create_async_engine(url, echo=echo)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")

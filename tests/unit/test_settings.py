@@ -107,8 +107,9 @@ def test_settings_built_in_code_take_nothing_from_the_environment(
 
 def test_every_setting_is_read_from_one_variable_of_its_own() -> None:
     names = setting_names()
-    assert len(names) == len(set(names)) == 44
-    assert names[:3] == ["CALLCENTER_CONFIG", "DATABASE_URL", "REDIS_URL"]
+    assert len(names) == len(set(names)) == 45
+    assert names[:4] == ["CALLCENTER_CONFIG", "CALLCENTER_DATA_DIR", "DATABASE_URL",
+                         "REDIS_URL"]
 
 
 def test_config_file_takes_arrays_booleans_and_numbers_as_toml_writes_them(
@@ -179,3 +180,15 @@ def test_groups_are_frozen_and_print_as_they_did() -> None:
     assert str(settings) == repr(settings)
     assert repr(settings.sla) == (
         "SlaSettings(ring_cycle_s=5.0, max_rings=3, short_abandon_s=5.0)")
+
+
+def test_the_embedded_database_lives_in_the_data_directory_whatever_the_working_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings({}).database_url == (
+        "sqlite+aiosqlite:////var/lib/callcenter/callcenter.db")
+    monkeypatch.chdir(tmp_path)
+    relative = load_settings({"CALLCENTER_DATA_DIR": "data"})
+    assert relative.data_dir == str(tmp_path / "data")
+    assert relative.database_url == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'callcenter.db'}"
+    given = load_settings({"DATABASE_URL": "postgresql://u@h/db", "CALLCENTER_DATA_DIR": "x"})
+    assert given.database_url == "postgresql+asyncpg://u@h/db"
