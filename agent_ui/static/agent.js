@@ -136,9 +136,35 @@ function toast(text) {
   toast.timer = setTimeout(() => { el.hidden = true; }, 4000);
 }
 
+// Every time is shown in the site's zone (CALLCENTER_TIMEZONE, sent with the desk), never
+// the browser's: the hotline's clock is the one its rules and deadlines are counted in.
+const siteZone = () => S.desk?.site_time_zone || "Asia/Shanghai";
 const fmtTime = (iso) => iso ? new Date(iso).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB",
-  { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }) : "";
-const fmtDate = (iso) => iso ? iso.slice(0, 10) : "";
+  { timeZone: siteZone(), month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }) : "";
+// Wall-clock parts of an instant in the site's zone.
+function siteParts(date) {
+  const parts = {};
+  for (const p of new Intl.DateTimeFormat("en-GB", { timeZone: siteZone(), hourCycle: "h23",
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    second: "2-digit" }).formatToParts(date)) parts[p.type] = p.value;
+  return parts;
+}
+// "YYYY-MM-DD" of an instant in the site's zone (a bare date stays as it is).
+const fmtDate = (iso) => {
+  if (!iso) return "";
+  if (iso.length === 10) return iso;
+  const p = siteParts(new Date(iso));
+  return `${p.year}-${p.month}-${p.day}`;
+};
+// "YYYY-MM-DDTHH:MM" in the site's zone, for a datetime-local input.
+const siteWall = (date) => { const p = siteParts(date); return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`; };
+// The instant a site wall-clock time ("YYYY-MM-DDTHH:MM") stands for.
+function siteInstant(wall) {
+  const asUtc = Date.parse(`${wall}:00Z`);
+  const p = siteParts(new Date(asUtc));
+  const offset = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - asUtc;
+  return new Date(asUtc - offset).toISOString();
+}
 
 // ---- i18n -------------------------------------------------------------------------------
 
@@ -439,8 +465,11 @@ function newCustomerForm(card, pop) {
 }
 
 function customerView(c, pop) {
-  const today = new Date().toISOString().slice(0, 10);
-  const number = c.phones?.[0]?.number || pop.caller_number;
+  const today = fmtDate(new Date().toISOString());
+  // Call back the number that rang (in its stored E.164 form), not just the first on file.
+  const rang = (pop.caller_number || "").replace(/\D/g, "").replace(/^0+/, "");
+  const number = (rang && c.phones?.find((p) => p.number.replace(/\D/g, "").endsWith(rang))?.number)
+    || c.phones?.[0]?.number || pop.caller_number;
   const colleagues = (S.desk.colleagues || []).filter((x) => x.state === "available");
   return h("div", { class: "customer", "data-customer": c.id },
     h("div", { class: "card-head" }, h("span", { class: "name", id: "pop-name" }, c.name),
@@ -495,7 +524,7 @@ function renderWrapup() {
   $("wrapup-result").hidden = true;
   const kinds = ["consultation", "repair_request", "complaint_general", "complaint_major"];
   const products = S.customer?.products || [];
-  const inTwoHours = new Date(Date.now() + 2 * 3600e3 - new Date().getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+  const inTwoHours = siteWall(new Date(Date.now() + 2 * 3600e3));
   form.replaceChildren(
     h("label", {}, t("classification")),
     h("div", { class: "kinds" }, kinds.map((k, i) => h("label", { class: i === 0 ? "on" : "" },
@@ -547,7 +576,7 @@ async function submitWrapup(ev) {
     body.order = { service_class: d.get("service_class"), description: d.get("description") || "" };
     if (d.get("product_id")) body.order.product_id = Number(d.get("product_id"));
   }
-  if (d.get("callback")) body.callback = { due_at: new Date(d.get("due_at")).toISOString() };
+  if (d.get("callback")) body.callback = { due_at: siteInstant(d.get("due_at")) };
   const res = await act("POST", "/api/agent/wrapup", body);
   if (!res) return;
   const lines = [t("wrapSaved")];

@@ -103,6 +103,7 @@ async def desk(request: web.Request) -> AgentDesk:
         "queues": [DeskQueue.model_validate(q) for q in service.queues.all()],
         "colleagues": [_colleague(service, a) for a in colleagues],
         **service.snapshot(agent_id),
+        "site_time_zone": request.app[SETTINGS].site_timezone,
     })
 
 

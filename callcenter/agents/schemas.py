@@ -237,6 +237,9 @@ class AgentDesk(Reply):
     pops: list[dict[str, Any]]
     wrapups: list[dict[str, Any]]
     pause_reasons: list[str]
+    site_time_zone: str
+    """The page shows every time in the site's zone (`CALLCENTER_TIMEZONE`), not the
+    browser's: a desk abroad or a misset PC must still read the hotline's clock."""
 
 
 class Accepted(Reply):

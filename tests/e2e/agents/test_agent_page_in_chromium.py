@@ -63,7 +63,10 @@ async def test_agent_signs_in_goes_available_takes_a_pop_and_files_a_complaint(
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path="/usr/bin/chromium",
                                            args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 1440, "height": 900})
+        # The browser sits in another zone than the site (Asia/Shanghai): the page must
+        # still show the hotline's clock.
+        page = await browser.new_page(viewport={"width": 1440, "height": 900},
+                                      timezone_id="America/Los_Angeles")
         await page.goto(f"{base}/agent")
         await page.fill("#username", f"desk{EXT}")
         await page.fill("#password", "correct horse battery")
@@ -74,6 +77,9 @@ async def test_agent_signs_in_goes_available_takes_a_pop_and_files_a_complaint(
         await page.wait_for_selector("#state[data-state=available]", timeout=10_000)
         await page.wait_for_selector("#conn[data-ok=true]")
         await page.screenshot(path=str(SHOTS / "1-idle.png"))
+        shown = await page.evaluate(
+            '[fmtTime("2026-03-01T04:56:00Z"), fmtDate("2026-03-01T21:00:00Z")]')
+        assert shown == ["03/01 12:56", "2026-03-02"]  # Shanghai, not Los Angeles
 
         link = service.app[AMI_LINK]
         await set_agents(link, {EXT: ("6", "3")})
