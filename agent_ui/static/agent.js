@@ -372,7 +372,8 @@ function renderState() {
     sel.replaceChildren(...S.desk.pause_reasons.map((r) => h("option", { value: r }, t(r))));
     sel.dataset.lang = S.lang;
   }
-  $("btn-ready").disabled = ["available", "ringing", "on_call"].includes(p.state);
+  // A wrap-up ends by classifying the call (or by its time): Ready does not skip it.
+  $("btn-ready").disabled = ["available", "ringing", "on_call", "wrap_up"].includes(p.state);
   $("btn-pause").disabled = p.state === "logged_out";
   $("btn-logout-queues").disabled = p.state === "logged_out";
 }

@@ -158,16 +158,20 @@ async def pause(request: web.Request, body: PauseIn) -> Paused:
     return Paused(reason=body.reason)
 
 
-@API.post("/api/agent/resume", summary="End the pause (or the wrap-up, before its time)",
-          roles=AGENT, response=Accepted, status=202, errors=(409,),
+@API.post("/api/agent/resume", summary="End the pause (not a wrap-up: classify the call, "
+          "or its time runs out)", roles=AGENT, response=Accepted, status=202, errors=(409,),
           extra_responses=PBX_ERRORS)
 async def resume(request: web.Request) -> Accepted:
-    """End a pause (a wrap-up included: the agent is done before the clock runs out)."""
+    """End a pause. A wrap-up is not a pause the agent may skip: it ends by classifying the
+    call (`POST /api/agent/wrapup`) or when the queue's wrap-up time runs out, which stores
+    it as not classified; ending it here would leave the call with no outcome."""
     _, agent_id = _agent_id(request)
     service = _service(request)
     service.wrapups.manage(agent_id)
-    for item in service.wrapups.pending(agent_id):
-        service.wrapups.finish(agent_id, item.call_id, "done")
+    pending = service.wrapups.pending(agent_id)
+    if pending:
+        raise Conflict("classify the call to end its wrap-up (or let the wrap-up time run "
+                       "out)", call_id=pending[0].call_id)
     await service.desk.resume(_logged_in(service, agent_id))
     return Accepted()
 

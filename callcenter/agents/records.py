@@ -98,6 +98,26 @@ async def wrap_up(db: Database, who: Principal, agent_id: str, wrapup: WrapupIn,
                         callback_id=callback_id, outcome=outcome)
 
 
+NOT_CLASSIFIED = "not_classified"
+"""The classification of a wrap-up whose time ran out before the agent classified the call."""
+
+
+async def record_unclassified(db: Database, agent_id: str, call_id: str,
+                              customer_id: int | None, now: datetime) -> bool:
+    """Store the wrap-up the agent left unclassified, with the customer the pop found, and
+    put both on the call's registry row; False if the call already has this agent's."""
+    try:
+        async with db.transaction() as session:
+            session.add(AgentWrapupRow(call_id=call_id, agent_id=agent_id,
+                                       customer_id=customer_id, classification=NOT_CLASSIFIED,
+                                       outcome=NOT_CLASSIFIED, note="", created_at=now))
+            await session.flush()
+            await _fill(session, call_id, NOT_CLASSIFIED, customer_id)
+    except IntegrityError:
+        return False
+    return True
+
+
 async def _order(session: AsyncSession, who: Principal, wrapup: WrapupIn, part: WrapupOrder,
                  calendar: WorkingCalendar, now: datetime) -> int:
     new = OrderIn.model_validate({**dict(part), "call_id": wrapup.call_id,

@@ -24,7 +24,7 @@ from callcenter.agents.config import DeskSettings
 from callcenter.agents.desk import ActionRunner, Desk, PbxActions
 from callcenter.agents.feeds import Feeds
 from callcenter.agents.models import PromisedCallbackRow
-from callcenter.agents.pops import PopBoard
+from callcenter.agents.pops import Pop, PopBoard
 from callcenter.agents.presence import presence_json
 from callcenter.agents.schemas import PromisedCallback
 from callcenter.agents.wrapup import WrapupDesk
@@ -71,7 +71,7 @@ class AgentDeskService:
         self.desk = Desk()
         self.runner = ActionRunner()
         self.wrapups = WrapupDesk(self.feeds, self.desk, self.runner, self.presence,
-                                  self.queues, self.audit)
+                                  self.queues, self.audit, self._store_unclassified)
         self.cards = CardLoader(db, settings.phone_region, settings.area_code,
                                 sqlite_url=settings.database_url if db.backend == "sqlite"
                                 else None)
@@ -184,6 +184,14 @@ class AgentDeskService:
         for row in due:  # the call-back as GET /api/agent/callbacks shows it
             callback = PromisedCallback.model_validate(row).model_dump(mode="json")
             self.feeds.publish(row.agent_id, {"type": "callback_due", "callback": callback})
+
+    async def _store_unclassified(self, agent_id: str, pop: Pop) -> None:
+        """A wrap-up whose time ran out: "not classified", with the customer the pop knew
+        (only when the number matched one customer)."""
+        customers = (pop.card or {}).get("customers") or []
+        customer_id = int(customers[0]["id"]) if len(customers) == 1 else None
+        await records.record_unclassified(self.db, agent_id, pop.call_id, customer_id,
+                                          datetime.now(UTC))
 
 
 __all__ = ["AgentDeskService", "DialWatcher"]

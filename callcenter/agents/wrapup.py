@@ -6,7 +6,9 @@ answers, their interface is paused with reason "wrap-up" — during the call the
 changes nothing (the phone is busy anyway) and it closes the gap in which the queue could
 ring them again the moment the caller hangs up. When the call ends, the wrap-up's clock
 starts with the queue's `wrapup_s`; the pause is lifted when the agent sends their wrap-up
-or when the clock runs out, whichever is first. Agents without the desk open (the bench's
+or when the clock runs out, whichever is first; a wrap-up whose time runs out is stored as
+"not classified", with the customer the pop had found (the desk's Ready does not end a
+wrap-up: classifying does, or the clock). Agents without the desk open (the bench's
 scripted agents, a phone-only agent) are left alone.
 
 This object is the pops' listener: it hears answers, call ends and cards shown.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +29,9 @@ from callcenter.agents.pops import Pop
 from callcenter.calls.agent_state import WRAP_UP_REASON, AgentBoard, AgentState
 
 RECENT_CALLS = 20
+
+Unclassified = Callable[[str, Pop], Awaitable[None]]
+"""Stores a wrap-up whose time ran out: "not classified", with the customer the pop knew."""
 
 
 @dataclass(slots=True)
@@ -48,7 +54,9 @@ class WrapupDesk:
     """Pauses at answer, runs the wrap-up clock, resumes; remembers each agent's calls."""
 
     def __init__(self, feeds: Feeds, desk: Desk, runner: ActionRunner,
-                 presence: AgentBoard, queues: QueueInfos, audit: AuditTrail) -> None:
+                 presence: AgentBoard, queues: QueueInfos, audit: AuditTrail,
+                 unclassified: Unclassified | None = None) -> None:
+        self._unclassified = unclassified
         self._feeds = feeds
         self._desk = desk
         self._runner = runner
@@ -111,6 +119,9 @@ class WrapupDesk:
             item.timer.cancel()
         self._feeds.publish(agent_id, {"type": "wrapup_end", "call_id": call_id,
                                        "reason": reason})
+        if reason == "timeout" and self._unclassified is not None:
+            self._runner.run(f"not-classified wrap-up of {call_id}",
+                             self._unclassified(agent_id, item.pop))
         if self._pending.get(agent_id):
             return  # another call of theirs is still in wrap-up
         presence = self._presence.presence(item.pop.interface)
@@ -125,4 +136,4 @@ class WrapupDesk:
                     item.timer.cancel()
 
 
-__all__ = ["Wrapup", "WrapupDesk"]
+__all__ = ["Unclassified", "Wrapup", "WrapupDesk"]

@@ -50,13 +50,14 @@ class Audit:
     def shown(self, *args: Any) -> None: ...
 
 
-def make(wrapup_s: int = 30) -> tuple[WrapupDesk, FakePbx, CallTracker, Feeds]:
+def make(wrapup_s: int = 30, unclassified: Any = None
+         ) -> tuple[WrapupDesk, FakePbx, CallTracker, Feeds]:
     pbx = FakePbx()
     presence = CallTracker(everywhere(RingRule()), lambda interface: None)
     presence.on_event(MemberAdded(1.0, "hotline", IFACE, "Li", False, ""))
     feeds = Feeds()
     desk = WrapupDesk(feeds, Desk(pbx), ActionRunner(), presence.agents, Queues(wrapup_s),
-                      Audit())  # type: ignore[arg-type]
+                      Audit(), unclassified)  # type: ignore[arg-type]
     return desk, pbx, presence, feeds
 
 
@@ -112,6 +113,24 @@ async def test_wrap_up_ends_on_its_own_when_the_queues_time_runs_out() -> None:
     await asyncio.sleep(0.05)
     await settle()
     assert pbx.sent[-1] == ("QueuePause", {"Interface": IFACE, "Paused": "false"})
+
+
+async def test_a_wrap_up_whose_time_runs_out_is_stored_as_not_classified_but_one_done_is_not(
+) -> None:
+    stored: list[tuple[str, str]] = []
+
+    async def unclassified(agent_id: str, item: Pop) -> None:
+        stored.append((agent_id, item.call_id))
+
+    desk, _, presence, _ = make(wrapup_s=0, unclassified=unclassified)
+    desk.manage("li.na")
+    desk.completed(pop("late"), time.time())
+    desk.completed(pop("done"), time.time() + 60)
+    desk.submitted("li.na", "done")
+    paused_for_wrap_up(presence)
+    await asyncio.sleep(0.05)
+    await settle()
+    assert stored == [("li.na", "late")]
 
 
 async def test_a_pause_the_agent_chose_meanwhile_is_not_lifted_by_the_wrap_up_clock() -> None:
