@@ -224,7 +224,10 @@ async function start(me) {
   $("login").hidden = true;
   $("app").hidden = false;
   S.desk = await api("GET", "/api/agent/desk");
-  $("agent-name").textContent = `${S.desk.agent.display_name} · ${S.desk.agent.id}`;
+  // The person (their account's name), then the desk's id once: PBX-added agents are named
+  // after their id, which must not show twice.
+  const person = me.display_name || S.desk.agent.display_name;
+  $("agent-name").textContent = person === S.desk.agent.id ? person : `${person} · ${S.desk.agent.id}`;
   applySnapshot(S.desk);
   connect();
   refreshFigures();
@@ -499,7 +502,8 @@ function customerView(c, pop) {
     h("div", { class: "callactions" },
       h("button", { onclick: () => act("POST", "/api/agent/dial", { number, customer_id: c.id }) }, `☎ ${t("dial")} ${number}`),
       pop.state === "answered" && colleagues.length ? h("select", { id: "transfer-to" },
-        colleagues.map((x) => h("option", { value: x.id }, `${x.display_name} (${x.languages.join(",")})`))) : "",
+        colleagues.map((x) => h("option", { value: x.id },
+          x.languages.length ? `${x.display_name} (${x.languages.map(langName).join(", ")})` : x.display_name))) : "",
       pop.state === "answered" && colleagues.length ? h("button", { onclick: () => transfer(pop, c) }, t("transfer")) : ""));
 }
 

@@ -173,7 +173,7 @@ async def test_writer_keeps_sqlite_rows_until_the_database_is_there(tmp_path: Pa
             writer.submit(call)
         await wait_until(lambda: writer.database_down)
         assert writer.backlog == 3
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)  # opening the database makes its folder, not its tables
         await asyncio.to_thread(migrate.upgrade, url)
         await wait_until(lambda: writer.backlog == 0)
         assert writer.written == 3
