@@ -9,23 +9,17 @@ no filter, and `at_risk` is spelt `true` or `false`, never guessed from `1` or `
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic.config import JsonDict
 
-from callcenter.web.api import Body, Instant, Query, Reply, Time
+from callcenter.web.api import Body, Instant, Query, Reply, Time, blank_is_absent, in_url, one_of
 from callcenter.web.inputs import MAX_ID
 from dialer.kinds import FlowOutcome, JobKind, JobMode, JobState, Outcome
 from dialer.models import DialerAttemptRow, DialerJobRow
 
 NOTE_LIMIT = 2000
-
-
-def _blank_is_absent(value: Any) -> Any:
-    """`?kind=` is how a form sends "any kind": no filter, not a bad value."""
-    return None if value == "" else value
 
 
 def _true_or_false(value: Any) -> Any:
@@ -55,31 +49,17 @@ _INSTANT: JsonDict = {"type": "string", "format": "date-time"}
 
 # -- requests ------------------------------------------------------------------------------
 
-def _in_url(schema: JsonDict) -> Any:
-    """A query parameter's schema as the URL spells it, written out: `openapi.build`
-    documents a query model's fields one by one, so an enum's `$ref` into the model's own
-    `$defs` would point nowhere, and a `null` (the absent filter) has no URL spelling."""
-
-    def write(field: JsonDict) -> None:
-        field.clear()
-        field.update(schema)
-
-    return Field(json_schema_extra=write)
-
-
-def _one_of(enum: type[StrEnum]) -> Any:
-    return _in_url({"type": "string", "enum": [member.value for member in enum]})
 
 
 class JobFilter(Query):
     """The job list's filters; each one given narrows the list."""
 
-    kind: Annotated[JobKind | None, BeforeValidator(_blank_is_absent), _one_of(JobKind)] = None
-    state: Annotated[JobState | None, BeforeValidator(_blank_is_absent),
-                     _one_of(JobState)] = None
-    mode: Annotated[JobMode | None, BeforeValidator(_blank_is_absent), _one_of(JobMode)] = None
+    kind: Annotated[JobKind | None, BeforeValidator(blank_is_absent), one_of(JobKind)] = None
+    state: Annotated[JobState | None, BeforeValidator(blank_is_absent),
+                     one_of(JobState)] = None
+    mode: Annotated[JobMode | None, BeforeValidator(blank_is_absent), one_of(JobMode)] = None
     at_risk: Annotated[bool | None, BeforeValidator(_true_or_false),
-                       _in_url({"type": "boolean"})] = None
+                       in_url({"type": "boolean"})] = None
     customer_id: int = Field(0, ge=0, le=MAX_ID, description="0: every customer")
     limit: int = Field(100, ge=1, le=500)
 
@@ -91,8 +71,8 @@ class PreviewQuery(Query):
 class Period(Query):
     """R19 figures of [since, until); either bound left out is the current month's."""
 
-    since: Annotated[When | None, BeforeValidator(_blank_is_absent), _in_url(_INSTANT)] = None
-    until: Annotated[When | None, BeforeValidator(_blank_is_absent), _in_url(_INSTANT)] = None
+    since: Annotated[When | None, BeforeValidator(blank_is_absent), in_url(_INSTANT)] = None
+    until: Annotated[When | None, BeforeValidator(blank_is_absent), in_url(_INSTANT)] = None
 
 
 class Reschedule(Body):

@@ -9,7 +9,7 @@ holds E.164, as the customer records do.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from phonenumbers import UNKNOWN_REGION
 from pydantic import (
@@ -20,7 +20,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.config import JsonDict
 
 from callcenter.audit.history import StatusChange
 from callcenter.errors import InvalidInput
@@ -43,6 +42,8 @@ from callcenter.web.api import (
     Reply,
     Short,
     Time,
+    blank_is_absent,
+    in_url,
 )
 from callcenter.web.inputs import MAX_ID
 
@@ -142,21 +143,6 @@ class ComplaintStatusIn(Body):
     follow_up: LedgerText | None = None
 
 
-def _blank_is_absent(value: object) -> object:
-    """`?status=` asks for no particular status, as if it were not given."""
-    return None if value == "" else value
-
-
-def _in_url(schema: JsonDict) -> Any:
-    """A query parameter's schema as the URL spells it, written out: `openapi.build`
-    documents a query model's fields one by one, so an enum's `$ref` into the model's own
-    `$defs` would point nowhere, and a null (the filter left out) has no URL spelling."""
-
-    def write(field: JsonDict) -> None:
-        field.clear()
-        field.update(schema)
-
-    return Field(json_schema_extra=write)
 
 
 def _ledger_number(raw: str) -> str:
@@ -167,10 +153,10 @@ def _ledger_number(raw: str) -> str:
 class ComplaintSearch(Query):
     """The ledger's filters; each one given narrows the list."""
 
-    status: Annotated[ComplaintStatus | None, BeforeValidator(_blank_is_absent), _in_url(
+    status: Annotated[ComplaintStatus | None, BeforeValidator(blank_is_absent), in_url(
         {"type": "string", "enum": [s.value for s in ComplaintStatus]})] = None
     number: Annotated[Annotated[str, Field(max_length=20), AfterValidator(_ledger_number)]
-                      | None, BeforeValidator(_blank_is_absent), _in_url(
+                      | None, BeforeValidator(blank_is_absent), in_url(
         {"type": "string", "maxLength": 20, "examples": ["26030001"]})] = None
     customer_id: int = Field(default=0, ge=0, le=MAX_ID, description="0: any customer")
     limit: int = Field(default=50, ge=1, le=200)

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BeforeValidator, Field, Strict
-from pydantic.config import JsonDict
 
 from callcenter.audit.history import StatusChange
 from callcenter.rules.classification import ServiceClass
@@ -24,6 +23,8 @@ from callcenter.web.api import (
     Query,
     Reply,
     Time,
+    blank_is_absent,
+    in_url,
 )
 from callcenter.web.inputs import MAX_ID
 
@@ -96,30 +97,15 @@ class OrderStatusIn(Body):
     technician: Technician | None = None
 
 
-def _blank_is_absent(value: object) -> object:
-    """`?status=` asks for no particular status, as if it were not given."""
-    return None if value == "" else value
-
-
-def _in_url(schema: JsonDict) -> Any:
-    """A query parameter's schema as the URL spells it, written out: `openapi.build`
-    documents a query model's fields one by one, so an enum's `$ref` into the model's own
-    `$defs` would point nowhere, and a null (the filter left out) has no URL spelling."""
-
-    def write(field: JsonDict) -> None:
-        field.clear()
-        field.update(schema)
-
-    return Field(json_schema_extra=write)
 
 
 class OrderSearch(Query):
     """The order list's filters; each one given narrows the list."""
 
     customer_id: int = Field(default=0, ge=0, le=MAX_ID, description="0: any customer")
-    status: Annotated[OrderStatus | None, BeforeValidator(_blank_is_absent), _in_url(
+    status: Annotated[OrderStatus | None, BeforeValidator(blank_is_absent), in_url(
         {"type": "string", "enum": [s.value for s in OrderStatus]})] = None
-    technician: Annotated[Technician | None, BeforeValidator(_blank_is_absent), _in_url(
+    technician: Annotated[Technician | None, BeforeValidator(blank_is_absent), in_url(
         {"type": "string", "maxLength": 120})] = None
     limit: int = Field(default=50, ge=1, le=200)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 from aiohttp import web
@@ -34,6 +35,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from callcenter.auth.principal import Role
 from callcenter.auth.roles import check_role
@@ -119,6 +121,27 @@ def _fits_an_id(value: int) -> int:
 Id = Annotated[int, AfterValidator(_fits_an_id),
                Field(json_schema_extra={"minimum": 1, "maximum": MAX_ID})]
 """A database id (32-bit): too large a number is bad input that says so."""
+
+
+def blank_is_absent(value: object) -> object:
+    """`?status=` is how a form sends "any": no filter, not a bad value."""
+    return None if value == "" else value
+
+
+def in_url(schema: JsonDict) -> Any:
+    """A query parameter's schema written out as the URL spells it (a string enum, a
+    date-time), for fields whose Python type documents itself otherwise."""
+
+    def write(field: JsonDict) -> None:
+        field.clear()
+        field.update(schema)
+
+    return Field(json_schema_extra=write)
+
+
+def one_of(enum: type[StrEnum]) -> Any:
+    """A query parameter that takes one of `enum`'s values."""
+    return in_url({"type": "string", "enum": [member.value for member in enum]})
 
 
 class IdPath(Query):
@@ -269,5 +292,25 @@ def answer(result: Any, status: int) -> web.StreamResponse:
                         content_type="application/json")
 
 
-__all__ = ["Api", "Body", "Endpoint", "Id", "IdPath", "Instant", "Line", "LongText", "Name",
-           "Paragraph", "Patch", "Query", "Reply", "Short", "Time", "parse_body", "parse_strings"]
+__all__ = [
+    "Api",
+    "Body",
+    "Endpoint",
+    "Id",
+    "IdPath",
+    "Instant",
+    "Line",
+    "LongText",
+    "Name",
+    "Paragraph",
+    "Patch",
+    "Query",
+    "Reply",
+    "Short",
+    "Time",
+    "blank_is_absent",
+    "in_url",
+    "one_of",
+    "parse_body",
+    "parse_strings",
+]
